@@ -1,0 +1,87 @@
+"""Settings read from the environment, with defaults that need no server."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
+    """Build the settings mapping from the environment.
+
+    Without DATABASE_URL the database is a SQLite file in the instance
+    folder; without REDIS_URL an embedded Redis is started by `make run`;
+    without MAIL_SERVER e-mails are written as .eml files.
+    """
+    instance_dir = Path(os.environ.get("LABOLIEN_INSTANCE_DIR", instance_dir))
+    mail_server = os.environ.get("MAIL_SERVER") or None
+
+    return {
+        "INSTANCE_DIR": str(instance_dir),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_dir / 'labolien.sqlite3'}",
+        # Connections kept open per process on PostgreSQL.
+        "DATABASE_POOL_SIZE": _int("DATABASE_POOL_SIZE", 8),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "RQ_QUEUE_NAME": os.environ.get("RQ_QUEUE_NAME", "labolien"),
+        # Jobs run inside the request when true; only for tests of views
+        # that do not care about the queue.
+        "RQ_EAGER": False,
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Labolien <ne-pas-repondre@labolien.localhost>"
+        ),
+        # Folder of the .eml files written when no SMTP server is set.
+        "MAILBOX_DIR": str(instance_dir / "mailbox"),
+        "MAILBOX_ENABLED": mail_server is None,
+        # Absolute base of the links put in e-mails, since jobs run outside
+        # any request.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 12)),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        # Invitation and password-reset links, in seconds.
+        "INVITATION_MAX_AGE": _int("INVITATION_MAX_AGE", 7 * 24 * 3600),
+        "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
+        # Links to published documents in notification e-mails.
+        "NOTIFICATION_LINK_MAX_AGE": _int("NOTIFICATION_LINK_MAX_AGE", 90 * 24 * 3600),
+        # Failed logins allowed per address, and per client IP, in the window.
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_MAX_FAILURES_PER_IP": _int("LOGIN_MAX_FAILURES_PER_IP", 30),
+        "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 15 * 60),
+        "DOCUMENTS_PER_PAGE": 50,
+        "CLIENTS_PER_PAGE": 50,
+        # A batch e-mail lists at most this many documents.
+        "NOTIFICATION_MAX_DOCUMENTS": 100,
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+    }

@@ -1,0 +1,1 @@
+"""Domain rules as plain functions over the models, free of request handling."""
