@@ -4,7 +4,7 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 
@@ -99,6 +99,7 @@ def _init_database(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    _compile_catalogs()
     csrf.init_app(app)
     htmx.init_app(app)
     mail.init_app(app)
@@ -114,9 +115,23 @@ def _init_extensions(app: Flask) -> None:
     login_manager.unauthorized_handler(unauthorized)
 
 
+def _compile_catalogs() -> None:
+    """Compile the .po catalogs when newer than their .mo (kept out of git)."""
+    from app.i18n import compile_catalogs
+
+    try:
+        compile_catalogs()
+    except OSError:
+        # A read-only install keeps the .mo files it shipped with.
+        log.warning("message catalogs not compiled: package folder not writable", exc_info=True)
+
+
 def _select_locale() -> str:
     """Pick the user's chosen locale, else the browser's, else French."""
     languages = ("fr", "en")
+    if not has_request_context():
+        # Jobs and PDFs rendered outside a request choose with force_locale.
+        return "fr"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages, default="fr")

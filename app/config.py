@@ -23,9 +23,9 @@ def _int(name: str, default: int) -> int:
 def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
     """Build the settings mapping from the environment.
 
-    Without DATABASE_URL the database is a SQLite file in the instance
-    folder; without REDIS_URL an embedded Redis is started by `make run`;
-    without MAIL_SERVER e-mails are written as .eml files.
+    Without DATABASE_URL the database is a SQLite file in the instance folder.
+    Without REDIS_URL, `make run` starts an embedded Redis. Without MAIL_SERVER,
+    e-mails are written as .eml files.
     """
     instance_dir = Path(os.environ.get("LABOLIEN_INSTANCE_DIR", instance_dir))
     mail_server = os.environ.get("MAIL_SERVER") or None
@@ -51,6 +51,9 @@ def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "Labolien <ne-pas-repondre@labolien.localhost>"
         ),
+        # Flask-Mail drops every message when TESTING is on unless this is
+        # set; the tests send to a real SMTP server on loopback.
+        "MAIL_SUPPRESS_SEND": False,
         # Folder of the .eml files written when no SMTP server is set.
         "MAILBOX_DIR": str(instance_dir / "mailbox"),
         "MAILBOX_ENABLED": mail_server is None,
@@ -78,6 +81,10 @@ def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_MAX_FAILURES_PER_IP": _int("LOGIN_MAX_FAILURES_PER_IP", 30),
         "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 15 * 60),
+        # Password-reset requests allowed per address and per client IP in the window.
+        "PASSWORD_RESET_MAX_REQUESTS": _int("PASSWORD_RESET_MAX_REQUESTS", 3),
+        "PASSWORD_RESET_MAX_REQUESTS_PER_IP": _int("PASSWORD_RESET_MAX_REQUESTS_PER_IP", 20),
+        "PASSWORD_RESET_WINDOW": _int("PASSWORD_RESET_WINDOW", 3600),
         "DOCUMENTS_PER_PAGE": 50,
         "CLIENTS_PER_PAGE": 50,
         # A batch e-mail lists at most this many documents.

@@ -54,8 +54,9 @@ def open_database(url: str, pool_size: int = 8):
 def bind_database(url: str, pool_size: int = 8) -> None:
     """Point the shared proxy at the database named by `url`."""
     current = database.obj
-    if current is not None and not current.is_closed():
-        current.close_all() if hasattr(current, "close_all") else current.close()
+    if current is not None:
+        # Close the pooled connections of the previous binding (tests rebind).
+        current.close_all()
     database.initialize(open_database(url, pool_size))
     log.info("database bound: %s", url.split("@")[-1])
 

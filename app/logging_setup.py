@@ -18,6 +18,7 @@ def configure_logging(level: str = "INFO") -> None:
             "loggers": {
                 "labolien": {"level": level, "handlers": ["stderr"], "propagate": False},
                 "rq.worker": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+                "rq.cron": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
             },
         }
     )

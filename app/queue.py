@@ -30,7 +30,7 @@ def get_redis() -> Redis | None:
     return current_app.extensions.get("redis")
 
 
-def enqueue(func, *args, job_id: str | None = None, **kwargs) -> bool:
+def enqueue(func, *args, job_id: str | None = None, job_timeout: int | None = None) -> bool:
     """Enqueue a job by function reference; return False if Redis is unreachable.
 
     Call this only after the commit of the rows the job reads. A failure
@@ -38,7 +38,7 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs) -> bool:
     periodic sweep sends them.
     """
     if current_app.config.get("RQ_EAGER"):
-        func(*args, **kwargs)
+        func(*args)
         return True
 
     queue = get_queue()
@@ -46,7 +46,7 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs) -> bool:
         log.warning("no REDIS_URL: job %s(%s) left for the outbox sweep", func.__name__, args)
         return False
     try:
-        queue.enqueue(func, *args, job_id=job_id, **kwargs)
+        queue.enqueue(func, *args, job_id=job_id, job_timeout=job_timeout)
     except RedisError:
         log.exception("enqueue failed for %s(%s); the outbox sweep will retry", func.__name__, args)
         return False

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Flask, url_for
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 from app.labels import CLIENT_KIND_LABELS, DOCUMENT_KIND_LABELS, PAYMENT_METHOD_LABELS
 from app.web import url_with_args
@@ -39,6 +39,11 @@ def short_datetime(value: datetime | None) -> str:
     return format_datetime(value, "short")
 
 
+def format_vat_rate(rate: int) -> str:
+    """Format a VAT rate stored in hundredths of a percent, 550 as « 5,5 % »."""
+    return f"{format_decimal(Decimal(rate) / 100)}\u00a0%"
+
+
 @cache
 def _static_version(filename: str) -> str:
     return hashlib.sha256((STATIC_DIR / filename).read_bytes()).hexdigest()[:10]
@@ -53,6 +58,7 @@ def register_template_helpers(app: Flask) -> None:
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
     app.jinja_env.filters.update(
         money=money,
+        vat_rate=format_vat_rate,
         short_date=short_date,
         short_datetime=short_datetime,
         document_kind=lambda kind: DOCUMENT_KIND_LABELS.get(kind, kind),

@@ -31,10 +31,26 @@ def get_or_404(query):
         abort(404)
 
 
+# Far more pages than any list has; longer input is not a page number.
+MAX_PAGE_DIGITS = 7
+
+
 def parse_page() -> int:
     """Return the requested page number, 1 for anything invalid."""
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    # isdigit() accepts digits such as "²" that int() rejects, so check ASCII too.
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_PAGE_DIGITS:
+        return 1
+    return max(1, int(value))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a local path, so a `next` cannot lead to another site."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    return target
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from redis import Redis
 
 from app import create_app
@@ -83,8 +84,12 @@ def _empty_tables() -> None:
         quoted = ", ".join(f'"{name}"' for name in tables)
         database.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     else:
+        # RESTRICT self-references (a group's members) would stop a plain DELETE
+        # of the whole table, so the check is off while the tables are emptied.
+        database.execute_sql("PRAGMA foreign_keys = OFF")
         for name in tables:
             database.execute_sql(f'DELETE FROM "{name}"')
+        database.execute_sql("PRAGMA foreign_keys = ON")
 
 
 @pytest.fixture
@@ -93,9 +98,23 @@ def app_config(_schema, database_url, redis_url, tmp_path) -> dict:
     return _base_config(database_url, redis_url, tmp_path / "instance")
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets a fresh app context, hence a fresh `g`.
+
+    The `app` fixture keeps an app context open for the test's own service
+    calls; without this, requests would share its `g` (and Flask-Login's
+    cached user) from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         with database.connection_context():
             _empty_tables()
@@ -143,10 +162,15 @@ def run_jobs(app):
     """Run every queued job now, in this process, with a burst RQ worker on the real Redis."""
     from rq import SimpleWorker
 
+    from worker import PromptListenerStop
+
+    class BurstWorker(PromptListenerStop, SimpleWorker):
+        """RQ's in-process worker, stopping without RQ 3.0's wait of up to 60 s."""
+
     def run() -> int:
         queue = app.extensions["rq_queue"]
         count = queue.count
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        BurstWorker([queue], connection=queue.connection).work(burst=True)
         return count
 
     return run

@@ -4,7 +4,16 @@ from datetime import date
 from decimal import Decimal
 from itertools import count
 
-from app.models import Client, ClientKind, Lab, LabMembership, LabRole, SpaceAccess, SpaceStatus, User
+from app.models import (
+    Client,
+    ClientKind,
+    Lab,
+    LabMembership,
+    LabRole,
+    SpaceAccess,
+    SpaceStatus,
+    User,
+)
 from app.services.accounts import hash_password
 from app.services.documents import LineInput, issue_document
 
@@ -83,3 +92,25 @@ def make_document(
         document.is_published = True
         document.save()
     return document
+
+
+def record_enqueued(monkeypatch) -> list[int]:
+    """Replace `app.jobs.enqueue_notifications` by a recorder; return the list of ids it gets.
+
+    The views' contract is to enqueue the ids of committed outbox rows; the
+    sending itself is tested with the jobs.
+    """
+    import app.jobs
+
+    enqueued: list[int] = []
+    monkeypatch.setattr(app.jobs, "enqueue_notifications", lambda ids: enqueued.extend(ids))
+    return enqueued
+
+
+def extract_pdf_text(data: bytes) -> str:
+    """Return the text of every page of a PDF, as pypdf extracts it."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

@@ -1,27 +1,34 @@
-"""Login, logout, and the choice between the lab side and the client spaces."""
+"""Login, logout, the choice between lab and spaces, password resets and invitations."""
 
 import logging
+from datetime import timedelta
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from htmx_flask import make_response as htmx_make_response
 
+from app import jobs
 from app.access import SESSION_LAB_KEY, memberships_of
 from app.forms import INVALID_FORM_STATUS
-from app.forms.auth import LoginForm
+from app.forms.auth import InvitationForm, LoginForm, NewPasswordForm, PasswordResetRequestForm
 from app.models import User
-from app.services import accounts, ratelimit
+from app.services import accounts, password_reset, ratelimit, spaces
+from app.services.accounts import InvalidToken, TokenPurpose
 from app.services.visibility import spaces_of_user
+from app.web import safe_next
 
 log = logging.getLogger("labolien.auth")
 
@@ -37,7 +44,7 @@ def load_user(user_id: str) -> User | None:
 
 def unauthorized():
     """Send anonymous visitors to the login page; htmx gets HX-Redirect, not a form in a row."""
-    login_url = url_for("auth.login", next=_safe_next(request.full_path.rstrip("?")))
+    login_url = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
     if request.htmx:
         response = htmx_make_response("", 401)
         response.headers["HX-Redirect"] = login_url
@@ -45,13 +52,6 @@ def unauthorized():
         return response
     flash(_("Connectez-vous pour accéder à cette page."), "warning")
     return redirect(login_url)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Keep only a local path, so `next` cannot send the user to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 @bp.get("/")
@@ -88,12 +88,17 @@ def login():
         return render_template("auth/login.html", form=form), INVALID_FORM_STATUS
 
     ratelimit.clear_login_failures(email, ip)
+    _start_session(user)
+    log.info("user %s logged in", user.id)
+    return redirect(safe_next(request.args.get("next")) or url_for("auth.choose"))
+
+
+def _start_session(user: User) -> None:
+    """Log a user in on a fresh session, so nothing from before carries over."""
     session.clear()
     login_user(user)
     session.permanent = True
     accounts.record_login(user)
-    log.info("user %s logged in", user.id)
-    return redirect(_safe_next(request.args.get("next")) or url_for("auth.choose"))
 
 
 @bp.post("/deconnexion")
@@ -133,6 +138,115 @@ def open_lab(lab_id: int):
     return redirect(url_for("lab_documents.index"))
 
 
-@bp.get("/mot-de-passe-oublie")
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 def forgot_password():
-    return ""
+    """Request a password-reset link; the response never reveals whether the address has an account."""
+    form = PasswordResetRequestForm()
+    if not form.validate_on_submit():
+        status = INVALID_FORM_STATUS if request.method == "POST" else 200
+        return render_template("auth/forgot_password.html", form=form), status
+
+    email = accounts.normalize_email(form.email.data)
+    ip = request.remote_addr or "unknown"
+    if not ratelimit.allow_password_reset_request(email, ip):
+        log.warning("password reset request blocked by rate limit from ip %s", ip)
+        form.form_errors.append(
+            _("Trop de demandes de réinitialisation. Patientez une heure puis réessayez.")
+        )
+        return render_template("auth/forgot_password.html", form=form), 429
+
+    notification_id = password_reset.request_password_reset(email)
+    if notification_id is not None:
+        jobs.enqueue_notifications([notification_id])
+
+    validity = format_timedelta(
+        timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"]), threshold=1
+    )
+    flash(
+        _(
+            "Si un compte existe pour l’adresse %(email)s, un e-mail vient de lui être envoyé "
+            "avec un lien pour choisir un nouveau mot de passe. Ce lien reste valable %(validity)s.",
+            email=email,
+            validity=validity,
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from the e-mailed link, then log in."""
+    g.no_store = True
+    try:
+        user = _load_link_user(token, TokenPurpose.PASSWORD_RESET, "PASSWORD_RESET_MAX_AGE")
+    except InvalidToken as exc:
+        log.info("password reset link rejected: %s", exc)
+        return _link_error(exc, "reset")
+
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        status = INVALID_FORM_STATUS if request.method == "POST" else 200
+        return render_template("auth/reset_password.html", form=form, user=user), status
+
+    password_reset.reset_password(user, form.password.data)
+    ratelimit.clear_login_failures(user.email, request.remote_addr or "unknown")
+    _start_session(user)
+    flash(_("Votre mot de passe a été modifié. Vous êtes connecté."), "success")
+    return redirect(url_for("auth.choose"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Show where an invited user is expected, take their password, open their spaces."""
+    g.no_store = True
+    try:
+        user = _load_link_user(token, TokenPurpose.INVITATION, "INVITATION_MAX_AGE")
+        invitations = _pending_invitations(user)
+    except InvalidToken as exc:
+        log.info("invitation link rejected: %s", exc)
+        return _link_error(exc, "invitation")
+
+    form = InvitationForm(name=user.name)
+    if not form.validate_on_submit():
+        status = INVALID_FORM_STATUS if request.method == "POST" else 200
+        return render_template(
+            "auth/accept_invitation.html",
+            form=form,
+            user=user,
+            invitations=invitations,
+            memberships=memberships_of(user.id),
+        ), status
+
+    spaces.accept_invitation(user, form.password.data, form.name.data)
+    _start_session(user)
+    flash(_("Bienvenue sur Labolien ! Votre mot de passe est enregistré."), "success")
+    return redirect(url_for("auth.choose"))
+
+
+def _load_link_user(token: str, purpose: str, max_age_setting: str) -> User:
+    """Return the active user of a single-use link, or raise InvalidToken."""
+    user = accounts.load_account_token(token, purpose, current_app.config[max_age_setting])
+    if not user.is_active:
+        raise InvalidToken()
+    return user
+
+
+def _pending_invitations(user: User) -> list:
+    """Return the spaces an invited user is expected in, or raise InvalidToken.
+
+    A user who already has a password has used an invitation. A user with no
+    invited space and no lab has lost every access since the e-mail was sent.
+    """
+    if user.has_password:
+        raise InvalidToken()
+    invitations = spaces.pending_invitations(user.id)
+    if not invitations and not spaces.has_lab_membership(user.id):
+        raise InvalidToken()
+    return invitations
+
+
+def _link_error(exc: InvalidToken, link: str):
+    """Render the page of an expired link (410) or an invalid or used one (404)."""
+    status = 410 if exc.expired else 404
+    return render_template("auth/link_error.html", link=link, expired=exc.expired), status

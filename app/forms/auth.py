@@ -1,7 +1,9 @@
+"""Forms of the sign-in pages: login, password reset, invitation acceptance."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.services.accounts import MIN_PASSWORD_LENGTH
 
@@ -20,7 +22,8 @@ class PasswordResetRequestForm(FlaskForm):
         _l("Adresse e-mail"),
         validators=[
             DataRequired(_l("Saisissez votre adresse e-mail.")),
-            Email(_l("Cette adresse e-mail n’est pas valide.")),
+            # No DNS lookup: check_deliverability would query the address's domain.
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
         ],
     )
 
@@ -43,4 +46,17 @@ class NewPasswordForm(FlaskForm):
     confirmation = PasswordField(
         _l("Confirmez le mot de passe"),
         validators=[EqualTo("password", _l("Les deux mots de passe ne sont pas identiques."))],
+    )
+
+
+class InvitationForm(NewPasswordForm):
+    """The new password of an invited user, with the name shown to the labs."""
+
+    name = StringField(
+        _l("Nom et prénom"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Le nom ne doit pas dépasser 200 caractères.")),
+        ],
     )

@@ -18,10 +18,10 @@ class NotificationKind:
 
 class NotificationStatus:
     PENDING = "pending"
-    # Claimed by a worker; a row stuck here after a crash is sent again.
+    # Claimed by a worker. A row stuck here after a crash is claimed again.
     SENDING = "sending"
     SENT = "sent"
-    # Gave up after repeated SMTP errors; kept for inspection.
+    # Given up after repeated SMTP errors, and kept for inspection.
     FAILED = "failed"
     # Nothing left to announce: every listed document was unpublished first.
     CANCELLED = "cancelled"

@@ -1,7 +1,7 @@
 """Issuing documents: sequential numbers per lab and kind, totals from rounded lines."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -147,3 +147,26 @@ def invoice_balance(invoice: Document) -> Decimal:
         .scalar()
     )
     return invoice.total_incl_vat - from_cents(paid) - from_cents(credited)
+
+
+@dataclass
+class Settlement:
+    """Where an invoice stands: payments, credit notes applied and what remains due."""
+
+    balance: Decimal
+    is_overdue: bool
+    payments: list[Payment] = field(default_factory=list)
+    credit_notes: list[Document] = field(default_factory=list)
+
+
+def invoice_settlement(
+    invoice: Document, credit_notes: list[Document], today: date | None = None
+) -> Settlement:
+    """Gather an invoice's settlement; `credit_notes` are those the viewer may see."""
+    payments = list(
+        Payment.select().where(Payment.document == invoice.id).order_by(Payment.paid_on, Payment.id)
+    )
+    balance = invoice_balance(invoice)
+    today = today or date.today()
+    is_overdue = balance > 0 and invoice.due_date is not None and invoice.due_date < today
+    return Settlement(balance, is_overdue, payments, credit_notes)

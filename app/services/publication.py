@@ -9,6 +9,8 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from peewee import JOIN
+
 from app.database import database
 from app.models import (
     Client,
@@ -135,12 +137,15 @@ def unpublish_document(lab_id: int, document_id: int, user_id: int, comment: str
 
 
 def publication_history(document_id: int) -> list[PublicationEvent]:
-    """Return a document's publish and unpublish events, newest first, authors loaded."""
+    """Return a document's publish and unpublish events, newest first, authors loaded.
+
+    An event whose author was deleted stays, with `user` None.
+    """
     from app.models import User
 
     return list(
         PublicationEvent.select(PublicationEvent, User)
-        .join(User, on=(PublicationEvent.user == User.id), attr="user")
+        .join(User, JOIN.LEFT_OUTER, on=(PublicationEvent.user == User.id), attr="user")
         .where(PublicationEvent.document == document_id)
         .order_by(PublicationEvent.created_at.desc(), PublicationEvent.id.desc())
     )

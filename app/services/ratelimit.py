@@ -64,3 +64,38 @@ def clear_login_failures(email: str, ip: str) -> None:
         redis.delete(_keys(email, ip)[0])
     except RedisError:
         log.exception("login failures not cleared: Redis unreachable")
+
+
+def _reset_keys(email: str, ip: str) -> tuple[str, str]:
+    digest = hashlib.sha256(email.encode()).hexdigest()[:24]
+    return f"reset-request:email:{digest}", f"reset-request:ip:{ip}"
+
+
+def allow_password_reset_request(email: str, ip: str) -> bool:
+    """Count one password-reset request and tell whether it stays within the limits.
+
+    Every request counts, whether the address has an account or not, so a
+    refusal reveals nothing about which addresses exist. The window starts
+    at the first request and does not slide. Fails open (returns True) when
+    Redis is unreachable, logging an error.
+    """
+    redis = get_redis()
+    if redis is None:
+        return True
+    config = current_app.config
+    window = config["PASSWORD_RESET_WINDOW"]
+    email_key, ip_key = _reset_keys(email, ip)
+    try:
+        pipe = redis.pipeline()
+        for key in (email_key, ip_key):
+            # SET NX starts the window once; INCR keeps the expiry it set.
+            pipe.set(key, 0, ex=window, nx=True)
+            pipe.incr(key)
+        _, email_count, _, ip_count = pipe.execute()
+    except RedisError:
+        log.exception("password-reset rate limit unavailable: Redis unreachable")
+        return True
+    return (
+        email_count <= config["PASSWORD_RESET_MAX_REQUESTS"]
+        and ip_count <= config["PASSWORD_RESET_MAX_REQUESTS_PER_IP"]
+    )

@@ -6,7 +6,18 @@ a rule about a group member's space is written once.
 
 from dataclasses import dataclass
 
-from app.models import Client, ClientKind, Document, DocumentKind, Lab, SpaceAccess, SpaceStatus
+from app.models import (
+    Client,
+    ClientKind,
+    Document,
+    DocumentKind,
+    Lab,
+    Notification,
+    NotificationDocument,
+    NotificationKind,
+    SpaceAccess,
+    SpaceStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -148,3 +159,47 @@ def spaces_seeing(document: Document) -> list[Client]:
     if client.kind == ClientKind.GROUP_MEMBER and client.group_id:
         spaces.append(Client.get_by_id(client.group_id))
     return spaces
+
+
+def visible_kinds(view: SpaceView) -> list[str]:
+    """Return the document kinds this space may see, in the usual order."""
+    hidden = hidden_kinds(view.client)
+    return [kind for kind in DocumentKind.ALL if kind not in hidden]
+
+
+def find_notification(view: SpaceView, user_id: int, notification_id: int) -> Notification | None:
+    """Return a publication e-mail sent to this user for this space, else None."""
+    return Notification.get_or_none(
+        Notification.id == notification_id,
+        Notification.kind == NotificationKind.PUBLICATION,
+        Notification.user == user_id,
+        Notification.client == view.client_id,
+        Notification.lab == view.lab.id,
+    )
+
+
+def notification_documents(view: SpaceView, notification_id: int, *fields):
+    """Return the query of the documents a notification announced that this space sees now.
+
+    The caller checks first, with `find_notification`, that the notification
+    is the user's own and belongs to this space.
+    """
+    announced = NotificationDocument.select(NotificationDocument.document).where(
+        NotificationDocument.notification == notification_id
+    )
+    return visible_documents(view, *fields).where(Document.id.in_(announced))
+
+
+def find_own_space_access(user_id: int, access_id: int) -> SpaceAccess | None:
+    """Return one of the user's own active space accesses, client and lab loaded, else None."""
+    return (
+        SpaceAccess.select(SpaceAccess, Client, Lab)
+        .join(Client)
+        .join(Lab)
+        .where(
+            SpaceAccess.id == access_id,
+            SpaceAccess.user == user_id,
+            SpaceAccess.status == SpaceStatus.ACTIVE,
+        )
+        .first()
+    )

@@ -1,0 +1,56 @@
+# Labolien: `make run` starts the app with demo data, `make test` runs the tests.
+# `make help` lists every target.
+
+PYTHON3 ?= python3
+VENV := .venv
+PIP := $(VENV)/bin/pip
+PYTEST := $(VENV)/bin/pytest
+# Marks the last install; it is redone when pyproject.toml is newer.
+INSTALLED := $(VENV)/.labolien-installed
+PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+# Extra pytest arguments, e.g. make test PYTEST_ARGS="-k demo -x"
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN { FS = ":.*## " } { printf "  make %-8s %s\n", $$1, $$2 }'
+
+install: $(INSTALLED) $(MO_FILES) ## Create .venv if missing, install the project and compile the catalogs
+
+$(VENV)/bin/python:
+	$(PYTHON3) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e '.[test,dev]'
+	touch $@
+
+%.mo: %.po $(INSTALLED)
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+run: install ## Start the app on http://127.0.0.1:5000 with demo data, Redis and the worker
+	$(VENV)/bin/python -m app.devserver
+
+# The suite runs on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set;
+# both runs go to the end, and the target fails if either failed.
+# TEST_REDIS_URL, when set, reaches both runs through the environment.
+test: install ## Run the tests on SQLite, then on TEST_DATABASE_URL if set
+	@status=0; \
+	echo "== Tests on SQLite"; \
+	env -u TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS) || status=1; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== Tests on PostgreSQL ($${TEST_DATABASE_URL##*@})"; \
+		$(PYTEST) $(PYTEST_ARGS) || status=1; \
+	fi; \
+	exit $$status
+
+lint: install ## Check the code with ruff
+	$(VENV)/bin/ruff check .
+
+clean: ## Remove caches, build files and compiled catalogs (keeps .venv and instance/)
+	rm -rf .pytest_cache .ruff_cache build test-artifacts *.egg-info
+	rm -f $(MO_FILES)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
