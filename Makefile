@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN { FS = ":.*## " } { printf "  make %-8s %s\n", $$1, $$2 }'
+		awk 'BEGIN { FS = ":.*## " } { printf "  make %-13s %s\n", $$1, $$2 }'
 
 install: $(INSTALLED) $(MO_FILES) ## Create .venv if missing, install the project and compile the catalogs
 
@@ -54,3 +54,12 @@ clean: ## Remove caches, build files and compiled catalogs (keeps .venv and inst
 	rm -rf .pytest_cache .ruff_cache build test-artifacts *.egg-info
 	rm -f $(MO_FILES)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# The msgids are the French texts found in app/ (babel.cfg); the patterns there
+# are relative to the project root, so extraction runs on ".".
+.PHONY: translations
+translations: $(INSTALLED) ## Extract the msgids, update the en catalog, compile it
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project=Labolien \
+		-o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d app/translations --statistics

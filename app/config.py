@@ -87,6 +87,12 @@ def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
         "PASSWORD_RESET_WINDOW": _int("PASSWORD_RESET_WINDOW", 3600),
         "DOCUMENTS_PER_PAGE": 50,
         "CLIENTS_PER_PAGE": 50,
+        # Seconds between two sweeps of the outbox by the worker.
+        "OUTBOX_SWEEP_INTERVAL": _int("OUTBOX_SWEEP_INTERVAL", 60),
+        # Attempts to send an e-mail before its outbox row is marked failed.
+        "NOTIFICATION_MAX_ATTEMPTS": _int("NOTIFICATION_MAX_ATTEMPTS", 5),
+        # Seconds before the first retry; each further retry waits 4 times longer.
+        "NOTIFICATION_RETRY_DELAY": _int("NOTIFICATION_RETRY_DELAY", 60),
         # A batch e-mail lists at most this many documents.
         "NOTIFICATION_MAX_DOCUMENTS": 100,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

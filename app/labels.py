@@ -1,6 +1,7 @@
 """French labels of the coded values, translated through the Babel catalogs."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.models import ClientKind, DocumentKind, PaymentMethod
 
@@ -14,16 +15,31 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.TRACEABILITY_CERTIFICATE: _l("Certificat de traçabilité"),
 }
 
-# Plural forms, for e-mails and filters ("3 bons de livraison").
-DOCUMENT_KIND_PLURALS = {
-    DocumentKind.QUOTE: _l("Devis"),
-    DocumentKind.TRY_IN_NOTE: _l("Bons d'essayage"),
-    DocumentKind.DELIVERY_NOTE: _l("Bons de livraison"),
-    DocumentKind.PROFORMA: _l("Factures pro forma"),
-    DocumentKind.INVOICE: _l("Factures"),
-    DocumentKind.CREDIT_NOTE: _l("Avoirs"),
-    DocumentKind.TRACEABILITY_CERTIFICATE: _l("Certificats de traçabilité"),
+# Counted kinds for e-mails (« 3 bons de livraison »), each through the
+# catalog's plural forms, since a kind's plural is not its label plus "s".
+_KIND_COUNTS = {
+    DocumentKind.QUOTE: lambda n: ngettext("%(num)d devis", "%(num)d devis", n),
+    DocumentKind.TRY_IN_NOTE: lambda n: ngettext(
+        "%(num)d bon d'essayage", "%(num)d bons d'essayage", n
+    ),
+    DocumentKind.DELIVERY_NOTE: lambda n: ngettext(
+        "%(num)d bon de livraison", "%(num)d bons de livraison", n
+    ),
+    DocumentKind.PROFORMA: lambda n: ngettext(
+        "%(num)d facture pro forma", "%(num)d factures pro forma", n
+    ),
+    DocumentKind.INVOICE: lambda n: ngettext("%(num)d facture", "%(num)d factures", n),
+    DocumentKind.CREDIT_NOTE: lambda n: ngettext("%(num)d avoir", "%(num)d avoirs", n),
+    DocumentKind.TRACEABILITY_CERTIFICATE: lambda n: ngettext(
+        "%(num)d certificat de traçabilité", "%(num)d certificats de traçabilité", n
+    ),
 }
+
+
+def count_of_kind(kind: str, count: int) -> str:
+    """Phrase a number of documents of one kind, « 1 facture », « 2 factures »."""
+    return _KIND_COUNTS[kind](count)
+
 
 CLIENT_KIND_LABELS = {
     ClientKind.INDEPENDENT: _l("Indépendant"),

@@ -1,4 +1,4 @@
-"""The English catalog covers every French msgid; the locale follows the user, then the browser."""
+"""The English catalog is complete, and pages follow the user's locale, then the browser's."""
 
 import re
 from datetime import date
@@ -12,7 +12,8 @@ from app.i18n import catalog_path, source_messages
 from app.templating import money, short_date
 from tests.factories import make_client, make_document, make_lab, make_staff
 
-# A printf-style conversion: %(name)s, %d, %.2f; "%%" is a literal percent sign.
+# A printf-style conversion such as %(name)s, %d or %.2f.
+# "%%" is a literal percent sign, not a placeholder.
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([diouxXeEfFgGcrs%])")
 UPDATE_HINT = "run `make translations`, then translate the new entries of the en catalog"
 
@@ -57,7 +58,9 @@ def test_catalog_has_no_fuzzy(catalog):
 
 
 def test_catalog_plurals_have_two_forms(catalog):
-    short = [message.id[0] for message in catalog if message.pluralizable and len(_pairs(message)) != 2]
+    short = [
+        message.id[0] for message in catalog if message.pluralizable and len(_pairs(message)) != 2
+    ]
     assert not short, f"plural entries without msgstr[0] and msgstr[1]: {short}"
 
 
@@ -79,21 +82,26 @@ def test_placeholder_pattern():
 # Locale of the pages
 
 
+def _login_page(client, accept_language: str | None = None) -> str:
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    return client.get("/connexion", headers=headers).get_data(as_text=True)
+
+
 def test_login_french_by_default(client):
-    body = client.get("/connexion").get_data(as_text=True)
+    body = _login_page(client)
     assert '<html lang="fr">' in body
     assert "Connexion" in body
     assert "Mot de passe oublié ?" in body
 
 
 def test_login_french_when_asked(client):
-    body = client.get("/connexion", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    body = _login_page(client, "fr-FR,fr;q=0.9")
     assert '<html lang="fr">' in body
     assert "Connexion" in body
 
 
 def test_login_english_when_asked(client):
-    body = client.get("/connexion", headers={"Accept-Language": "en-US,en;q=0.8"}).get_data(as_text=True)
+    body = _login_page(client, "en-US,en;q=0.8")
     assert '<html lang="en">' in body
     assert "Log in" in body
     assert "Forgot your password?" in body
@@ -102,8 +110,7 @@ def test_login_english_when_asked(client):
 
 
 def test_login_other_language_gets_french(client):
-    body = client.get("/connexion", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
-    assert '<html lang="fr">' in body
+    assert '<html lang="fr">' in _login_page(client, "de-DE,de;q=0.9")
 
 
 @pytest.fixture

@@ -50,6 +50,11 @@ def line_vat(total_excl_vat: Decimal, vat_rate: int) -> Decimal:
     )
 
 
+def format_number(kind: str, value: int) -> str:
+    """Format a document number from its kind and sequence value: « FA-000123 »."""
+    return f"{DocumentKind.PREFIXES[kind]}-{value:06d}"
+
+
 def next_number(lab_id: int, kind: str) -> tuple[int, str]:
     """Take the next number of a lab and kind; call inside the issuing transaction.
 
@@ -67,7 +72,7 @@ def next_number(lab_id: int, kind: str) -> tuple[int, str]:
         .where(DocumentSequence.lab == lab_id, DocumentSequence.kind == kind)
         .scalar()
     )
-    return value, f"{DocumentKind.PREFIXES[kind]}-{value:06d}"
+    return value, format_number(kind, value)
 
 
 def issue_document(

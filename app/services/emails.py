@@ -18,7 +18,7 @@ from flask_babel import force_locale, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_mail import Message
 
-from app.labels import DOCUMENT_KIND_LABELS, DOCUMENT_KIND_PLURALS
+from app.labels import count_of_kind
 from app.models import DocumentKind, Notification, NotificationKind, User
 from app.services.accounts import TokenPurpose, make_account_token, make_link_token
 
@@ -171,7 +171,7 @@ def count_documents(kind_counts: Mapping[str, int]) -> str:
     """Phrase the number of documents: « 2 bons de livraison », or « 3 documents » for mixed kinds."""
     if len(kind_counts) == 1:
         [(kind, count)] = kind_counts.items()
-        return _count_of_kind(kind, count)
+        return count_of_kind(kind, count)
     total = sum(kind_counts.values())
     return ngettext("%(num)d document", "%(num)d documents", total)
 
@@ -182,15 +182,9 @@ def describe_documents(kind_counts: Mapping[str, int]) -> str:
         return count_documents(kind_counts)
     order = {kind: position for position, kind in enumerate(DocumentKind.ALL)}
     ranked = sorted(kind_counts.items(), key=lambda item: (-item[1], order.get(item[0], 99)))
-    details = ", ".join(_count_of_kind(kind, count) for kind, count in ranked)
+    details = ", ".join(count_of_kind(kind, count) for kind, count in ranked)
     # A no-break space before the colon, as French typography wants.
     return _("%(total)s\u00a0: %(details)s", total=count_documents(kind_counts), details=details)
-
-
-def _count_of_kind(kind: str, count: int) -> str:
-    labels = DOCUMENT_KIND_LABELS if count == 1 else DOCUMENT_KIND_PLURALS
-    label = str(labels.get(kind, kind))
-    return f"{count} {label[:1].lower()}{label[1:]}"
 
 
 def notification_link_payload(

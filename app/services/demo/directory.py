@@ -95,7 +95,6 @@ class UserBook:
                 email=email,
                 name=name,
                 password_hash=self.password_hash if with_password else None,
-                locale="fr",
             )
         self.by_email[email] = user
         self.taken.add(email)

@@ -18,7 +18,6 @@ from app.database import database
 from app.models import (
     Client,
     Document,
-    DocumentKind,
     DocumentLine,
     DocumentSequence,
     Lab,
@@ -29,7 +28,13 @@ from app.models import (
     utcnow,
 )
 from app.services.demo.activity import PlannedDocument
-from app.services.documents import KINDS_WITH_DUE_DATE, issue_document, line_total, line_vat
+from app.services.documents import (
+    KINDS_WITH_DUE_DATE,
+    format_number,
+    issue_document,
+    line_total,
+    line_vat,
+)
 
 log = logging.getLogger("labolien.demo")
 
@@ -53,11 +58,6 @@ LINE_FIELDS = (
     DocumentLine.vat_rate,
     DocumentLine.total_excl_vat,
 )
-
-
-def format_number(kind: str, value: int) -> str:
-    """Format a document number as `issue_document` does: « FA-000123 »."""
-    return f"{DocumentKind.PREFIXES[kind]}-{value:06d}"
 
 
 class DemoWriter:
