@@ -4,19 +4,23 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, abort, g, has_request_context, request
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+from werkzeug.routing import IntegerConverter
 
 from app.config import load_config
 from app.database import bind_database, database
-from app.extensions import babel, csrf, htmx, login_manager, mail
+from app.extensions import babel, compress, csrf, htmx, login_manager, mail
 from app.logging_setup import configure_logging
 from app.queue import init_queue
 
 log = logging.getLogger("labolien.app")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# Largest value of a signed 64-bit integer, the widest id column.
+MAX_DATABASE_ID = 2**63 - 1
 
 # Strict: no inline script or style, nothing from another origin.
 CONTENT_SECURITY_POLICY = (
@@ -35,6 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=config["INSTANCE_DIR"])
     app.config.update(config)
+    # Before any route is added: ids beyond 64 bits answer 404 instead of
+    # overflowing the database driver.
+    app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
 
@@ -45,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_security_headers(app)
+    _reject_nul_characters(app)
 
     from app.cli import register_cli
 
@@ -100,6 +108,7 @@ def _init_database(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     _compile_catalogs()
+    compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     mail.init_app(app)
@@ -148,12 +157,39 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(links.bp)
     if app.config["MAILBOX_ENABLED"]:
         app.register_blueprint(mailbox.bp)
+    elif not app.config["MAIL_SERVER"]:
+        log.warning(
+            "MAIL_SERVER unset: e-mails are written to %s and not sent", app.config["MAILBOX_DIR"]
+        )
 
 
 def _register_error_pages(app: Flask) -> None:
     from app.blueprints.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """The `int` URL converter, bounded to the ids a BIGINT column can hold."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _reject_nul_characters(app: Flask) -> None:
+    """Answer 400 to a query string or form holding a NUL character.
+
+    PostgreSQL refuses NUL in text and SQLite cuts the text there, so such
+    input can only fail or lose data further down.
+    """
+
+    @app.before_request
+    def _check_nul():
+        values = list(request.args.values()) + list(request.form.values())
+        if any("\x00" in value for value in values):
+            log.warning("request rejected: NUL character in %s %s", request.method, request.path)
+            abort(400)
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Who may reach which page: lab staff scoped to their lab, users to their spaces."""
+"""Access checks: lab staff are scoped to their lab, client users to their spaces."""
 
 from functools import wraps
 

@@ -56,7 +56,9 @@ def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
         "MAIL_SUPPRESS_SEND": False,
         # Folder of the .eml files written when no SMTP server is set.
         "MAILBOX_DIR": str(instance_dir / "mailbox"),
-        "MAILBOX_ENABLED": mail_server is None,
+        # The development mailbox page shows every e-mail, reset links
+        # included, to anyone: only `make run` (app.devserver) turns it on.
+        "MAILBOX_ENABLED": _bool("MAILBOX_ENABLED", False),
         # Absolute base of the links put in e-mails, since jobs run outside
         # any request.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -96,5 +98,21 @@ def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
         # A batch e-mail lists at most this many documents.
         "NOTIFICATION_MAX_DOCUMENTS": 100,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Static URLs carry a hash of the file's content (templating.static_url),
+        # so browsers may keep them a year. Views that send private files
+        # (PDFs, e-mails) pass max_age=0 themselves.
+        "SEND_FILE_MAX_AGE_DEFAULT": timedelta(days=365),
+        # Responses are compressed by the app, so a deployment needs no
+        # proxy set-up for it; small bodies are not worth it.
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+        ],
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIN_SIZE": 500,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }

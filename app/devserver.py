@@ -263,6 +263,9 @@ def main(host: str, port: int, demo_clients: int, demo_years: int) -> None:
     url = display_url(host, port)
     # E-mail links must point at this server, whatever port it listens on.
     os.environ.setdefault("PUBLIC_URL", url)
+    if not os.environ.get("MAIL_SERVER"):
+        # Without SMTP the e-mails land in instance/mailbox/: show them.
+        os.environ.setdefault("MAILBOX_ENABLED", "1")
     sizes = DemoSizes(clients_per_lab=demo_clients, years=demo_years)
     try:
         sizes.validate()

@@ -55,7 +55,6 @@ def static_url(filename: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
     app.jinja_env.filters.update(
         money=money,
         vat_rate=format_vat_rate,

@@ -10,7 +10,7 @@ from peewee import DoesNotExist
 
 
 def wants_partial() -> bool:
-    """Tell whether to answer with a fragment: an htmx request, not a history restore."""
+    """Tell whether to respond with a fragment: an htmx request, not a history restore."""
     htmx = request.htmx
     return bool(htmx) and not htmx.history_restore_request
 
@@ -24,7 +24,7 @@ def render_page_or_partial(page: str, partial: str, status: int = 200, **context
 
 
 def get_or_404(query):
-    """Return the single row of a scoped query, or answer 404."""
+    """Return the single row of a scoped query, or abort with 404."""
     try:
         return query.get()
     except DoesNotExist:
@@ -55,7 +55,7 @@ def safe_next(target: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Pagination:
-    """Where a page sits in a result set, for the paging links."""
+    """The position of one page in a result set, for the paging links."""
 
     page: int
     per_page: int

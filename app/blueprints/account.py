@@ -5,7 +5,7 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from htmx_flask import make_response as htmx_make_response
 
 from app.forms import INVALID_FORM_STATUS
@@ -74,6 +74,9 @@ def change_password():
         return _render_page(password_form=form, status=INVALID_FORM_STATUS)
 
     accounts.set_password(user, form.password.data)
+    # The session id embeds the password fingerprint: renew this session's,
+    # which also ends the user's other sessions.
+    login_user(user)
     log.info("user %s changed their password", user.id)
 
     flash(_("Votre mot de passe a été modifié."), "success")

@@ -35,11 +35,15 @@ log = logging.getLogger("labolien.auth")
 bp = Blueprint("auth", __name__)
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: an active user by id."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the active user of a session, if its password is unchanged."""
+    user_id, _, fingerprint = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
         return None
-    return User.get_or_none((User.id == int(user_id)) & (User.is_active == True))  # noqa: E712
+    user = User.get_or_none((User.id == int(user_id)) & (User.is_active == True))  # noqa: E712
+    if user is None or user.password_fingerprint != fingerprint:
+        return None
+    return user
 
 
 def unauthorized():

@@ -1,7 +1,8 @@
 """The development mailbox: the e-mails written as .eml files when no SMTP server is set.
 
-Registered only when MAILBOX_ENABLED (MAIL_SERVER unset), and open without
-login, since it is a development tool. Every message name is checked
+Registered only when MAILBOX_ENABLED is set, which `make run` does when
+MAIL_SERVER is unset. It is open without login, since it is a development
+tool, so it must never be enabled on a server others can reach. Every message name is checked
 against the names the mailer writes, so no other file can be read.
 """
 
@@ -94,7 +95,9 @@ def html_part(name: str):
 def raw(name: str):
     """Download one e-mail as its .eml file."""
     path = _path_or_404(name)
-    return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=name)
+    return send_file(
+        path, mimetype="message/rfc822", as_attachment=True, download_name=name, max_age=0
+    )
 
 
 def split_links(text: str) -> list[tuple[str, bool]]:

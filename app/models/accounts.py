@@ -1,5 +1,7 @@
 """Labs, the people who log in, and which lab each staff member works for."""
 
+import hashlib
+
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 
@@ -40,6 +42,19 @@ class User(UserMixin, BaseModel):
     @property
     def has_password(self) -> bool:
         return bool(self.password_hash)
+
+    @property
+    def password_fingerprint(self) -> str:
+        """A short digest of the password hash; it changes with the password."""
+        return hashlib.sha256((self.password_hash or "none").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """Return the session's user id: the id and the password fingerprint.
+
+        A session opened before a password change no longer matches, so
+        changing or resetting the password ends every other session.
+        """
+        return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def display_name(self) -> str:

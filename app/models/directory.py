@@ -1,5 +1,7 @@
 """The lab's client directory and who may open each client space."""
 
+import unicodedata
+
 from peewee import (
     BooleanField,
     CharField,
@@ -11,6 +13,22 @@ from peewee import (
 
 from app.models.accounts import Lab, User
 from app.models.base import BaseModel, utcnow
+
+
+# Letters that Unicode decomposition keeps whole, spelled the way people type them.
+_TYPED_FORMS = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'"})
+
+
+def fold_text(value: str | None) -> str:
+    """Return text lowercased, without accents and with single spaces, for search and sorting.
+
+    « Cabinet du Dr Jérôme CŒUR » becomes « cabinet du dr jerome coeur »: NFKD
+    splits each accented letter into its base letter and combining marks,
+    which are dropped.
+    """
+    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.translate(_TYPED_FORMS).split())
 
 
 class ClientKind:
@@ -37,12 +55,37 @@ class Client(BaseModel):
     payment_terms_days = IntegerField(default=30)
     notes = TextField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # Derived from the fields above by `save()`: the folded code, name, postal
+    # code, city and e-mail that the directory search matches, and the folded
+    # name it sorts by, so « Écully » is found as « ecully » on every database.
+    # A bulk Client.insert() or Client.update() bypasses `save()` and must set them.
+    search_text = TextField(default="")
+    sort_name = TextField(default="")
 
     class Meta:
         indexes = (
             (("lab", "code"), True),
             (("lab", "name"), False),
+            (("lab", "sort_name"), False),
         )
+
+    # The fields that `search_text` and `sort_name` are built from.
+    SEARCHED_FIELDS = ("code", "name", "postal_code", "city", "email")
+
+    def save(self, force_insert=False, only=None):
+        """Save the client, refreshing its search and sort columns first.
+
+        A stored client loaded without every searched field keeps its
+        stored columns, since they cannot be rebuilt from a partial row.
+        """
+        is_new = force_insert or self._pk is None
+        if is_new or all(name in self.__data__ for name in self.SEARCHED_FIELDS):
+            parts = (self.__data__.get(name) or "" for name in self.SEARCHED_FIELDS)
+            self.search_text = fold_text(" ".join(parts))
+            self.sort_name = fold_text(self.name)
+            if only is not None:
+                only = [*only, Client.search_text, Client.sort_name]
+        return super().save(force_insert=force_insert, only=only)
 
     @classmethod
     def of_lab(cls, lab_id: int):

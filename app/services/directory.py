@@ -4,10 +4,11 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, OP, SQL, Expression, IntegrityError, NodeList, Value, fn
 
 from app.database import database
 from app.models import Client, ClientKind, SpaceAccess
+from app.models.directory import fold_text
 from app.web import Pagination
 
 log = logging.getLogger("labolien.directory")
@@ -61,21 +62,16 @@ def search_clients(
 ) -> tuple[list[Client], Pagination]:
     """Return one page of a lab's clients matching a search and a client type.
 
-    The search matches part of the name, code, city or e-mail, ignoring
-    case: ILIKE on PostgreSQL, LIKE on SQLite. Each row carries
+    The search matches part of the code, name, postal code, city or e-mail,
+    ignoring accents and case on every database: the folded search is
+    matched against the client's folded `search_text`. Clients sort by their
+    folded name, so « Jérôme » comes among the J. Each row carries
     `group_name` and `user_count`. A page past the end gives the last page.
     """
     condition = Client.lab == lab_id
-    search = search.strip()
-    if search:
-        # NOTE: SQLite's LIKE ignores case for ASCII letters only, so "émile"
-        # misses "ÉMILE" there; PostgreSQL's ILIKE matches both.
-        condition &= (
-            Client.name.contains(search)
-            | Client.code.contains(search)
-            | Client.city.contains(search)
-            | Client.email.contains(search)
-        )
+    folded = fold_text(search)
+    if folded:
+        condition &= _contains(Client.search_text, folded)
     if kind in ClientKind.ALL:
         condition &= Client.kind == kind
 
@@ -102,11 +98,26 @@ def search_clients(
         )
         .join_from(Client, group, JOIN.LEFT_OUTER, on=(Client.group == group.id))
         .where(condition)
-        .order_by(fn.LOWER(Client.name), Client.code, Client.id)
+        .order_by(Client.sort_name, Client.code, Client.id)
         .paginate(pagination.page, per_page)
         .objects()
     )
     return list(query), pagination
+
+
+def _contains(field, text: str) -> Expression:
+    """Build `field LIKE '%text%'`, with LIKE's wildcards in `text` matched literally.
+
+    SQLite's LIKE has no escape character unless the ESCAPE clause names one.
+    Peewee writes OP.ILIKE as LIKE on SQLite (its OP.LIKE would become GLOB
+    there) and as ILIKE on PostgreSQL, the same match on folded text.
+    """
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # converter=False keeps the pattern away from the field's own conversion.
+    pattern = NodeList(
+        (Value(f"%{escaped}%", converter=False), SQL("ESCAPE"), Value("\\", converter=False))
+    )
+    return Expression(field, OP.ILIKE, pattern)
 
 
 def group_members(client_id: int) -> list[Client]:
@@ -114,7 +125,7 @@ def group_members(client_id: int) -> list[Client]:
     return list(
         Client.select(Client.id, Client.code, Client.name, Client.city)
         .where(Client.group == client_id)
-        .order_by(fn.LOWER(Client.name), Client.id)
+        .order_by(Client.sort_name, Client.id)
     )
 
 
@@ -123,7 +134,7 @@ def group_choices(lab_id: int, exclude_id: int | None = None) -> list[tuple[int,
     query = (
         Client.select(Client.id, Client.code, Client.name)
         .where(Client.lab == lab_id, Client.kind == ClientKind.GROUP)
-        .order_by(fn.LOWER(Client.name), Client.id)
+        .order_by(Client.sort_name, Client.id)
     )
     if exclude_id is not None:
         query = query.where(Client.id != exclude_id)

@@ -156,7 +156,7 @@ def invoice_balance(invoice: Document) -> Decimal:
 
 @dataclass
 class Settlement:
-    """Where an invoice stands: payments, credit notes applied and what remains due."""
+    """The settlement state of an invoice: payments, credit notes applied and the balance due."""
 
     balance: Decimal
     is_overdue: bool

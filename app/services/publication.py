@@ -2,7 +2,7 @@
 
 The history events and the notification rows are written in the same
 transaction as the state change, so a crash can delay an e-mail but never
-lose one; the caller enqueues the send job only after the commit.
+lose one. The caller enqueues the send job only after the commit.
 """
 
 import logging
@@ -61,7 +61,7 @@ def publish_documents(
     """Publish a lab's unpublished documents among `document_ids` in one batch.
 
     Ids of another lab, or of documents already published, are skipped.
-    Each user of each space that sees a document, alerts on, gets one
+    Each user with alerts on, in each space that shows a document, gets one
     notification per `max_per_email` documents of that space.
     """
     with database.atomic():
@@ -168,7 +168,7 @@ def _insert_events(document_ids, action, user_id, batch_id, comment, now) -> Non
 
 
 def _documents_by_space(documents: list[Document]) -> dict[int, list[int]]:
-    """Group document ids by the client space that sees them (a member's group too)."""
+    """Group document ids by the client space that shows them (a member's group too)."""
     by_space: dict[int, list[int]] = defaultdict(list)
     for document in documents:
         client = document.client

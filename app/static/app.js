@@ -13,12 +13,25 @@
     area.replaceChildren(p);
   }
 
+  // The server's error fragment (partials/common/error.html) says what went
+  // wrong, e.g. an expired session; parsed as inert HTML, never run.
+  function serverMessage(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("text/html") !== 0 || !xhr.responseText) { return null; }
+    var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var flash = doc.querySelector(".flash");
+    return flash ? flash.textContent.trim() : null;
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
+    var xhr = event.detail.xhr;
     var messages = document.body.dataset;
-    if (status === 404) {
+    var text = serverMessage(xhr);
+    if (text) {
+      showError(text);
+    } else if (xhr.status === 404) {
       showError(messages.errorNotFound);
-    } else if (status === 403 || status === 400) {
+    } else if (xhr.status === 403 || xhr.status === 400) {
       showError(messages.errorRefused);
     } else {
       showError(messages.errorServer);
