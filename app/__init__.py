@@ -97,7 +97,10 @@ def _init_database(app: Flask) -> None:
 
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
+        # Static files need no database; other requests borrow lazily anyway,
+        # but an explicit borrow keeps the connection for the whole request.
+        if request.endpoint != "static":
+            database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _release(exc):

@@ -72,6 +72,9 @@ def load_config(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 12)),
+        # A session lasts SESSION_HOURS from login. Refreshing the cookie on
+        # every response would send Set-Cookie with static files too.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": True,
         # Invitation and password-reset links, in seconds.

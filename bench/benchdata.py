@@ -1,4 +1,4 @@
-"""What the benchmarks share: the data set's sizes, where it lives, the machine's description.
+"""Shared settings of the benchmarks: the data set's sizes and place, the machine's description.
 
 The scripts in bench/ import this module by name, since Python puts the
 script's folder first on sys.path.
@@ -9,7 +9,8 @@ import os
 import platform
 import secrets
 import sqlite3
-from datetime import UTC, date, datetime
+import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -126,9 +127,23 @@ def _postgresql_version() -> str:
         connection.close()
 
 
+def code_revision() -> str:
+    """Return the git commit measured, marked « + uncommitted changes » when the tree differs."""
+    # Read-only git commands, with fixed arguments.
+    run = {"cwd": ROOT_DIR, "capture_output": True, "text": True, "timeout": 10}
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=True, **run)  # noqa: S607
+        status = subprocess.run(["git", "status", "--porcelain"], check=True, **run)  # noqa: S607
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    dirty = " + uncommitted changes" if status.stdout.strip() else ""
+    return head.stdout.strip() + dirty
+
+
 def write_results(name: str, results: dict) -> Path:
     """Write a benchmark's results as JSON under bench/results/ and return the path."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}-{date.today():%Y-%m-%d}.json"
+    # One file per run: several runs a day must not overwrite each other.
+    path = RESULTS_DIR / f"{name}-{datetime.now(UTC):%Y-%m-%dT%H%M%S}Z.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return path

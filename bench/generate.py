@@ -4,10 +4,11 @@ Usage: .venv/bin/python bench/generate.py [--database sqlite|postgresql] [--forc
 
 Each database is loaded with `flask demo load` and the sizes of
 benchdata.DEMO_ARGS, then its rows are counted and recorded in
-bench/data/dataset.json. A database whose recorded load matches those
-sizes and still holds the recorded documents is left as it is; any other
-is emptied first (the SQLite file deleted, the PostgreSQL database dropped
-and created again). Only the benchmark's own file and database are touched.
+bench/data/dataset.json. A database is left as it is when its recorded load
+matches those sizes, its counts still match and its migrations are all
+applied. Any other is emptied and loaded again: the SQLite file is deleted,
+the PostgreSQL database dropped and created. Only the benchmark's own file
+and database are touched.
 """
 
 import argparse
@@ -46,7 +47,7 @@ def main() -> int:
 
 
 def is_loaded(name: str) -> bool:
-    """Tell whether the recorded load of `name` matches the sizes and the database agrees."""
+    """Tell whether the recorded load of `name` matches the sizes, the schema and the database."""
     recorded = benchdata.read_datasets().get(name)
     if not recorded or recorded.get("demo_args") != benchdata.DEMO_ARGS:
         return False
@@ -54,8 +55,13 @@ def is_loaded(name: str) -> bool:
         return False
     try:
         counts = count_rows(benchdata.DATABASE_URLS[name])
+        pending = pending_migrations(benchdata.DATABASE_URLS[name])
     except DatabaseError as exc:
         log.info("%s: cannot read the benchmark database (%s)", name, exc)
+        return False
+    if pending:
+        # The generator of the new schema may fill the new columns: load again.
+        log.info("%s: migrations %s not applied, reloading", name, ", ".join(pending))
         return False
     return counts == recorded["counts"]
 
@@ -122,6 +128,22 @@ def analyze_postgresql() -> None:
             cursor.execute("VACUUM ANALYZE")
     finally:
         connection.close()
+
+
+def pending_migrations(url: str) -> list[str]:
+    """Return the names of the migrations not yet applied to the database at `url`."""
+    from playhouse.migrations import Runner
+
+    from app.database import bind_database, database
+    from app.services.schema import MIGRATIONS_DIR
+
+    bind_database(url, pool_size=1)
+    try:
+        with database.connection_context():
+            runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
+            return [migration.name for migration in runner.status() if migration.applied is None]
+    finally:
+        database.close_all()
 
 
 def count_rows(url: str) -> dict:

@@ -3,8 +3,8 @@
 Usage: .venv/bin/python bench/page_weight.py
 
 Works on a copy of the SQLite benchmark database (made by bench/generate.py)
-in a temporary folder, since publishing, withdrawing and the alert toggle
-write to the database; the copy is deleted at the end. Drives the app
+in a temporary folder, because publishing, withdrawing and the alert toggle
+write to the database. The copy is deleted at the end. Drives the app
 through Flask's test client with CSRF on, as a browser would: logs in as the
 benchmark lab's admin, fetches the document list and every stylesheet and
 script it links, publishes one document of the page, opens its withdrawal
@@ -48,7 +48,7 @@ def main() -> int:
                 "INSTANCE_DIR": folder,
                 "MAILBOX_DIR": str(Path(folder) / "mailbox"),
                 "REDIS_URL": None,
-                # Publishing without Redis logs a warning per job; it says nothing about weight.
+                # Publishing without Redis logs a warning per job, which is irrelevant here.
                 "LOG_LEVEL": "ERROR",
             }
         )
@@ -134,7 +134,7 @@ def log_in(client, email: str, password: str) -> None:
         "/connexion", data={"csrf_token": token, "email": email, "password": password}
     )
     if response.status_code != 302:
-        sys.exit(f"Login as {email} answered {response.status_code} instead of a redirect.")
+        sys.exit(f"Login as {email} returned {response.status_code} instead of a redirect.")
 
 
 def csrf_token(page: bytes) -> str:
@@ -146,18 +146,18 @@ def csrf_token(page: bytes) -> str:
 
 
 def get(client, url: str, headers: dict | None = None) -> bytes:
-    """GET `url` and return the body; exit unless the answer is 200."""
+    """GET `url` and return the body; exit unless the status is 200."""
     response = client.get(url, headers=headers or {})
     if response.status_code != 200:
-        sys.exit(f"GET {url} answered {response.status_code}.")
+        sys.exit(f"GET {url} returned {response.status_code}.")
     return response.get_data()
 
 
 def post(client, url: str, data: dict, headers: dict) -> bytes:
-    """POST a form to `url` and return the body; exit unless the answer is 200."""
+    """POST a form to `url` and return the body; exit unless the status is 200."""
     response = client.post(url, data=data, headers=headers)
     if response.status_code != 200:
-        sys.exit(f"POST {url} answered {response.status_code}.")
+        sys.exit(f"POST {url} returned {response.status_code}.")
     return response.get_data()
 
 
@@ -176,6 +176,7 @@ def summarize(bodies: dict[str, bytes]) -> dict:
     swaps = {label: size for label, size in sizes.items() if label.startswith("swap: ")}
     return {
         "machine": benchdata.machine_description(),
+        "code": benchdata.code_revision(),
         "sizes": sizes,
         "first_load_gzip": page_gzip + static_gzip,
         "cached_gzip": page_gzip,

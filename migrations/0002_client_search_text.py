@@ -5,9 +5,10 @@ by `sort_name`, so accents and capitals are ignored the same way on SQLite and
 PostgreSQL. `fold_text` is a frozen copy of app.models.directory.fold_text at
 the time of this migration.
 """
+
 import unicodedata
 
-from peewee import *
+from peewee import Table, TextField
 
 _TYPED_FORMS = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'"})
 

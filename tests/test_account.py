@@ -86,11 +86,25 @@ def test_profile_success_flashes(client, auth, user):
     assert "Vos informations ont été enregistrées." in _text(response)
 
 
-def test_profile_requires_name(client, auth, user):
+@pytest.mark.parametrize("data", [{"name": "  ", "locale": "fr"}, {"locale": "fr"}])
+def test_profile_name_optional(client, auth, user, data):
     auth.login(user.email)
-    response = client.post("/compte/profil", data={"name": "  ", "locale": "fr"})
-    assert response.status_code == 422
-    assert "Saisissez votre nom." in _text(response)
+    response = client.post("/compte/profil", data=data)
+    assert response.status_code == 302
+    assert User.get_by_id(user.id).name == ""
+
+
+def test_profile_without_name_shows_email(client, auth, user):
+    auth.login(user.email)
+    client.post("/compte/profil", data={"name": "", "locale": "fr"})
+    assert User.get_by_id(user.id).display_name == "dentiste@example.test"
+
+
+def test_profile_name_marked_optional(client, auth, user):
+    auth.login(user.email)
+    body = _text(client.get("/compte/"))
+    assert "Facultatif : il est montré au laboratoire." in body
+    assert "required" not in body[body.index('id="name"') - 200 : body.index('id="name"') + 200]
 
 
 def test_profile_rejects_unknown_locale(client, auth, user):

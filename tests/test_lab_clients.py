@@ -1,11 +1,15 @@
 """The lab's client directory: list, search, filters, client forms and space users."""
 
 import re
+from datetime import datetime
 
 import pytest
 from flask import template_rendered
+from peewee import Table
+from playhouse.migrations import Runner
 from playhouse.test_utils import count_queries
 
+from app.database import database
 from app.models import (
     Client,
     ClientKind,
@@ -16,6 +20,7 @@ from app.models import (
     User,
 )
 from app.services import directory
+from app.services.schema import MIGRATIONS_DIR
 from tests.factories import (
     grant_space,
     make_client,
@@ -26,6 +31,21 @@ from tests.factories import (
 )
 
 HTMX = {"HX-Request": "true"}
+
+# The client table's columns before migration 0002, except the id.
+OLD_CLIENT_COLUMNS = (
+    "lab_id",
+    "code",
+    "name",
+    "kind",
+    "email",
+    "postal_code",
+    "city",
+    "payment_terms_days",
+    "created_at",
+)
+
+TERMS_MESSAGE = "Saisissez le délai de paiement : un nombre entier de jours entre 0 et 120."
 
 
 @pytest.fixture
@@ -184,6 +204,55 @@ def test_search_fields(client, logged_in, lab, search, expected):
     response = client.get("/labo/clients/", query_string={"q": search})
 
     assert row_names(response.text) == expected
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("ecully", ["Cabinet du Dr Jérôme Fournier"]),
+        ("  JÉRÔME   fournier ", ["Cabinet du Dr Jérôme Fournier"]),
+        ("69130", ["Cabinet du Dr Jérôme Fournier"]),
+        ("coeur", ["Clinique du Sacré-Cœur"]),
+        ("SACRE-CŒUR", ["Clinique du Sacré-Cœur"]),
+        ("d'oc", ["Clinique du Sacré-Cœur"]),
+        ("a_b", ["Cabinet A_B"]),
+        ("\\", []),
+    ],
+)
+def test_search_folds_accents(client, logged_in, lab, search, expected):
+    make_client(lab, "Cabinet du Dr Jérôme Fournier", city="Écully", postal_code="69130")
+    make_client(lab, "Clinique du Sacré-Cœur", city="Pays d’Oc")
+    make_client(lab, "Cabinet A_B")
+    make_client(lab, "Cabinet AxB")
+
+    response = client.get("/labo/clients/", query_string={"q": search})
+
+    assert row_names(response.text) == expected
+
+
+def test_search_follows_edit(client, logged_in, lab):
+    edited = make_client(lab, "Cabinet Dupont", code="DUP01", city="Lyon")
+
+    client.post(f"/labo/clients/{edited.id}/modifier", data=client_form(city="Écully"))
+
+    assert row_names(client.get("/labo/clients/?q=ecully").text) == ["Cabinet Dupont"]
+    assert row_names(client.get("/labo/clients/?q=lyon").text) == []
+
+
+def test_sort_ignores_accents_and_case(client, logged_in, lab):
+    for name in ("karine", "Jérôme", "Émile", "isabelle", "Jean"):
+        make_client(lab, name)
+
+    response = client.get("/labo/clients/")
+
+    assert row_names(response.text) == ["Émile", "isabelle", "Jean", "Jérôme", "karine"]
+
+
+def test_filters_opt_out_of_history_cache(client, logged_in):
+    response = client.get("/labo/clients/?kind=group")
+
+    form = re.search(r'<form method="get"[^>]*>', response.text).group(0)
+    assert 'hx-history="false"' in form
 
 
 def test_kind_filter(client, logged_in, lab):
@@ -356,9 +425,20 @@ def test_create_group_member(client, logged_in, lab):
         ({"name": ""}, "Saisissez le nom du client."),
         ({"email": "pas-une-adresse"}, "Cette adresse e-mail n’est pas valide."),
         ({"postal_code": "6900"}, "Le code postal compte 5 chiffres"),
-        ({"payment_terms_days": "121"}, "Le délai de paiement va de 0 à 120 jours."),
-        ({"payment_terms_days": "-1"}, "Le délai de paiement va de 0 à 120 jours."),
-        ({"payment_terms_days": ""}, "Saisissez le délai de paiement"),
+        ({"payment_terms_days": "121"}, TERMS_MESSAGE),
+        ({"payment_terms_days": "-1"}, TERMS_MESSAGE),
+        ({"payment_terms_days": ""}, TERMS_MESSAGE),
+        ({"name": "N" * 201}, "Le nom ne doit pas dépasser 200 caractères."),
+        ({"code": "C" * 21}, "Le code ne doit pas dépasser 20 caractères."),
+        # Upper case turns each « ß » into « SS »: 20 characters typed, 40 stored.
+        ({"code": "ß" * 20}, "Le code ne doit pas dépasser 20 caractères."),
+        ({"phone": "0" * 31}, "Le téléphone ne doit pas dépasser 30 caractères."),
+        ({"address": "A" * 301}, "L’adresse postale ne doit pas dépasser 300 caractères."),
+        ({"city": "V" * 101}, "La ville ne doit pas dépasser 100 caractères."),
+        (
+            {"email": "a" * 250 + "@example.net"},
+            "L’adresse e-mail ne doit pas dépasser 254 caractères.",
+        ),
         ({"kind": "dentist"}, 'class="field-error"'),
         (
             {"kind": ClientKind.GROUP_MEMBER},
@@ -374,6 +454,27 @@ def test_create_invalid(client, logged_in, changes, message):
     assert Client.select().count() == 0
 
 
+@pytest.mark.parametrize("typed", ["1e3", "30,5", "30.5", "trente", "٣٠", "+30", "0x1e"])
+def test_payment_terms_one_message(client, logged_in, typed):
+    response = client.post("/labo/clients/nouveau", data=client_form(payment_terms_days=typed))
+
+    assert response.status_code == 422
+    assert response.text.count('class="field-error"') == 1
+    assert TERMS_MESSAGE in response.text
+    assert "entier valide" not in response.text
+
+
+def test_payment_terms_bounds_accepted(client, logged_in):
+    for code, days in (("B0", " 0 "), ("B120", "120")):
+        response = client.post(
+            "/labo/clients/nouveau", data=client_form(code=code, payment_terms_days=days)
+        )
+        assert response.status_code == 302
+
+    assert Client.get(Client.code == "B0").payment_terms_days == 0
+    assert Client.get(Client.code == "B120").payment_terms_days == 120
+
+
 def test_create_keeps_typed_values(client, logged_in):
     response = client.post("/labo/clients/nouveau", data=client_form(postal_code="6900"))
 
@@ -387,7 +488,50 @@ def test_duplicate_code_field_error(client, logged_in, lab):
     response = client.post("/labo/clients/nouveau", data=client_form())
 
     assert response.status_code == 422
-    assert "Ce code est déjà pris" in response.text
+    assert "Le code DUP01 est déjà pris" in response.text
+
+
+@pytest.mark.parametrize("typed", ["c0011", " C 0011 ", "c0011\t"])
+def test_code_taken_whatever_case(client, logged_in, lab, typed):
+    make_client(lab, code="C0011")
+
+    response = client.post("/labo/clients/nouveau", data=client_form(code=typed))
+
+    assert response.status_code == 422
+    assert "Le code C0011 est déjà pris" in response.text
+    assert Client.select().count() == 1
+
+
+def test_code_taken_by_lowercase_stored_code(client, logged_in, lab):
+    # Codes saved before normalization may still be in lower case.
+    make_client(lab, code="c0011")
+
+    response = client.post("/labo/clients/nouveau", data=client_form(code="C0011"))
+
+    assert response.status_code == 422
+    assert Client.select().count() == 1
+
+
+def test_code_saved_upper_case(client, logged_in):
+    response = client.post("/labo/clients/nouveau", data=client_form(code=" dup 01 "))
+
+    assert response.status_code == 302
+    assert Client.get().code == "DUP01"
+
+
+def test_edit_keeps_own_lowercase_code(client, logged_in, lab):
+    edited = make_client(lab, code="dup01")
+
+    response = client.post(f"/labo/clients/{edited.id}/modifier", data=client_form(code="dup01"))
+
+    assert response.status_code == 302
+    assert Client.get_by_id(edited.id).code == "DUP01"
+
+
+def test_code_help_in_form(client, logged_in):
+    response = client.get("/labo/clients/nouveau")
+
+    assert "Enregistré en majuscules, sans espaces" in response.text
 
 
 def test_same_code_other_lab_allowed(client, logged_in, other_client):
@@ -405,7 +549,7 @@ def test_integrity_error_becomes_field_error(client, logged_in, lab, monkeypatch
     response = client.post("/labo/clients/nouveau", data=client_form())
 
     assert response.status_code == 422
-    assert "Ce code est déjà pris" in response.text
+    assert "Le code DUP01 est déjà pris" in response.text
     assert Client.select().where(Client.code == "DUP01").count() == 1
 
 
@@ -417,7 +561,7 @@ def test_integrity_error_on_edit(client, logged_in, lab, monkeypatch):
     response = client.post(f"/labo/clients/{edited.id}/modifier", data=client_form())
 
     assert response.status_code == 422
-    assert "Ce code est déjà pris" in response.text
+    assert "Le code DUP01 est déjà pris" in response.text
     assert Client.get_by_id(edited.id).code == "OTHER"
 
 
@@ -790,3 +934,66 @@ def test_space_added_email_sent(smtp_config, client, logged_in, lab, run_jobs, s
     assert [message["To"] for message in smtp_sink.messages] == ["dr.martin@example.com"]
     row = Notification.get(Notification.kind == NotificationKind.SPACE_ADDED)
     assert row.status == "sent"
+
+
+# Migration of the search columns
+
+
+def test_migration_fills_search_columns(app, lab):
+    runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
+    user = make_user("dr.fournier@example.com")
+    runner.down("0002_client_search_text")
+    try:
+        table = Table("client", ("id", *OLD_CLIENT_COLUMNS)).bind(database.obj)
+        table.insert(
+            lab_id=lab.id,
+            code="C0007",
+            name="Cabinet du Dr Jérôme Fournier",
+            kind=ClientKind.INDEPENDENT,
+            email="Contact@Fournier.example",
+            postal_code="69130",
+            city="Écully",
+            payment_terms_days=30,
+            created_at=datetime(2026, 1, 5),
+        ).execute()
+        # PostgreSQL returns no id from an INSERT without RETURNING.
+        client_id = table.select(table.id).where(table.code == "C0007").scalar()
+        SpaceAccess.insert(user=user.id, client=client_id, status=SpaceStatus.ACTIVE).execute()
+    finally:
+        runner.up()
+
+    migrated = Client.get_by_id(client_id)
+    assert migrated.search_text == (
+        "c0007 cabinet du dr jerome fournier 69130 ecully contact@fournier.example"
+    )
+    assert migrated.sort_name == "cabinet du dr jerome fournier"
+    # SQLite rebuilds the table to add NOT NULL: the cascade must not empty space_access.
+    assert SpaceAccess.select().where(SpaceAccess.client == client_id).count() == 1
+
+
+def test_save_refreshes_search_columns(app, lab):
+    saved = Client.create(lab=lab, code="C1", name="Cabinet Œnone", city="Écully")
+    saved.city = "Sainte-Foy-lès-Lyon"
+    saved.save()
+
+    stored = Client.get_by_id(saved.id)
+    assert stored.search_text == "c1 cabinet oenone sainte-foy-les-lyon"
+    assert stored.sort_name == "cabinet oenone"
+
+
+def test_partial_row_save_reads_missing_fields(app, lab):
+    saved = Client.create(lab=lab, code="C1", name="Cabinet Bellecour", city="Lyon")
+    partial = Client.select(Client.id, Client.city).where(Client.id == saved.id).get()
+    partial.city = "Écully"
+    partial.save()
+
+    assert Client.get_by_id(saved.id).search_text == "c1 cabinet bellecour ecully"
+
+
+def test_unrelated_change_keeps_search_columns(app, lab):
+    saved = Client.create(lab=lab, code="C1", name="Cabinet Bellecour", city="Lyon")
+    partial = Client.select(Client.id, Client.notes).where(Client.id == saved.id).get()
+    partial.notes = "Livraison le mardi"
+    partial.save()
+
+    assert Client.get_by_id(saved.id).search_text == "c1 cabinet bellecour lyon"

@@ -14,6 +14,7 @@ from app.models import Document, Notification, Payment, PublicationAction, Publi
 from app.services.publication import publish_documents
 from tests.factories import (
     PASSWORD,
+    extract_pdf_text,
     grant_space,
     make_client,
     make_document,
@@ -122,6 +123,38 @@ def test_list_shows_columns(logged_in, lab, dentist):
     assert "180,00" in row
     assert "Non publié" in row
     assert f'href="/labo/documents/{document.id}"' in row
+
+
+@pytest.mark.parametrize("kind", ["try_in_note", "traceability_certificate"])
+def test_list_no_charge_kind_shows_dash(logged_in, lab, dentist, kind):
+    document = make_document(lab, dentist, kind=kind, amount="0.00")
+
+    row = row_html(logged_in.get(LIST_URL).get_data(as_text=True), document)
+
+    assert "0,00" not in row
+    assert '<span title="Sans montant" aria-hidden="true">—</span>' in row
+    assert '<span class="visually-hidden">Sans montant</span>' in row
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "shown"),
+    [("quote", "0.00", "0,00"), ("try_in_note", "45.00", "45,00"), ("invoice", "0.00", "0,00")],
+)
+def test_list_shows_amount_otherwise(logged_in, lab, dentist, kind, amount, shown):
+    document = make_document(lab, dentist, kind=kind, amount=amount)
+
+    row = row_html(logged_in.get(LIST_URL).get_data(as_text=True), document)
+
+    assert shown in row
+    assert "Sans montant" not in row
+
+
+def test_list_rows_link_pdf(logged_in, lab, dentist):
+    document = make_document(lab, dentist)
+
+    row = row_html(logged_in.get(LIST_URL).get_data(as_text=True), document)
+
+    assert f'href="/labo/documents/{document.id}/pdf"' in row
 
 
 def test_list_hides_patient_reference(logged_in, lab, dentist):
@@ -418,6 +451,7 @@ def test_publish_twice_changes_nothing(logged_in, lab, dentist, enqueued):
 
 
 def test_publish_without_htmx_redirects(logged_in, lab, dentist, enqueued):
+    grant_space(make_user("dr.martin@example.test"), dentist)
     make_document(lab, dentist)
     document = make_document(lab, dentist)
     back = f"{LIST_URL}?kind=delivery_note&client=&page=1"
@@ -428,6 +462,41 @@ def test_publish_without_htmx_redirects(logged_in, lab, dentist, enqueued):
     assert response.headers["Location"] == back
     page = logged_in.get(back).get_data(as_text=True)
     assert f"Le document {document.number} est publié sur l’espace client." in page
+
+
+NOBODY_ALERTED = "mais aucun utilisateur de l’espace n’a été prévenu par e-mail"
+
+
+@pytest.mark.parametrize("alerts", [None, False])
+def test_publish_warns_nobody_alerted(logged_in, lab, dentist, enqueued, alerts):
+    if alerts is not None:
+        grant_space(make_user("dr.martin@example.test"), dentist, alerts=alerts)
+    document = make_document(lab, dentist)
+
+    response = logged_in.post(document_url(document, "publier"), data={"next": LIST_URL})
+
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Le document {document.number} est publié, {NOBODY_ALERTED}" in page
+    assert "flash-warning" in page
+    assert Document.get_by_id(document.id).is_published
+
+
+def test_publish_row_notes_nobody_alerted(logged_in, lab, dentist, enqueued):
+    document = make_document(lab, dentist)
+
+    response = logged_in.post(document_url(document, "publier"), headers=HTMX)
+
+    assert "Personne n’a été prévenu par e-mail." in response.get_data(as_text=True)
+    assert len(response.data) < 2048
+
+
+def test_publish_row_without_note_when_alerted(logged_in, lab, dentist, enqueued):
+    grant_space(make_user("dr.martin@example.test"), dentist)
+    document = make_document(lab, dentist)
+
+    response = logged_in.post(document_url(document, "publier"), headers=HTMX)
+
+    assert "prévenu" not in response.get_data(as_text=True)
 
 
 def test_publish_refuses_external_next(logged_in, lab, dentist, enqueued):
@@ -639,6 +708,63 @@ def test_detail_shows_payments(logged_in, lab, dentist):
     assert "150,00" in body
 
 
+def test_detail_links_pdf(logged_in, lab, dentist):
+    document = make_document(lab, dentist)
+
+    body = logged_in.get(document_url(document)).get_data(as_text=True)
+
+    assert f'href="/labo/documents/{document.id}/pdf">Télécharger le PDF</a>' in body
+
+
+# PDF
+
+
+def test_pdf_of_unpublished_document(logged_in, lab, dentist):
+    document = make_document(lab, dentist, kind="invoice", amount="250.00")
+
+    response = logged_in.get(document_url(document, "pdf"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert document.number in extract_pdf_text(response.data)
+
+
+def test_pdf_of_published_document(logged_in, lab, dentist):
+    document = make_document(lab, dentist, published=True)
+
+    response = logged_in.get(document_url(document, "pdf"))
+
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF-")
+
+
+def test_pdf_headers(logged_in, lab, dentist):
+    certificate = make_document(lab, dentist, kind="traceability_certificate", amount="0.00")
+
+    response = logged_in.get(document_url(certificate, "pdf"))
+
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f'filename="Certificat de tracabilite {certificate.number}.pdf"' in disposition
+    assert (
+        f"filename*=UTF-8''Certificat%20de%20tra%C3%A7abilit%C3%A9%20{certificate.number}.pdf"
+        in disposition
+    )
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "Expires" not in response.headers
+
+
+def test_pdf_of_group_member_has_amounts(logged_in, lab):
+    group = make_client(lab, name="Groupe Santé", kind="group")
+    member = make_client(lab, name="Cabinet Membre", kind="group_member", group=group)
+    document = make_document(lab, member, kind="delivery_note", amount="180.00")
+
+    response = logged_in.get(document_url(document, "pdf"))
+
+    assert "180,00" in extract_pdf_text(response.data)
+
+
 def test_detail_publish_redirects_back(logged_in, lab, dentist, enqueued):
     document = make_document(lab, dentist)
 
@@ -667,6 +793,7 @@ def foreign_document(app):
     [
         ("get", ""),
         ("get", "ligne"),
+        ("get", "pdf"),
         ("post", "publier"),
         ("get", "depublier"),
         ("post", "depublier"),
@@ -684,7 +811,7 @@ def test_other_lab_document_404(logged_in, foreign_document, method, action, enq
     assert Document.get_by_id(foreign_document.id).is_published
 
 
-@pytest.mark.parametrize("action", [None, "", "ligne", "depublier"])
+@pytest.mark.parametrize("action", [None, "", "ligne", "depublier", "pdf"])
 def test_client_user_gets_404(client, auth, lab, dentist, action):
     document = make_document(lab, dentist, published=True)
     user = make_user("dr.martin@example.test")

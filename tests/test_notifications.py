@@ -540,6 +540,73 @@ def test_password_reset_email_link(smtp_config, app, smtp_sink, space):
     assert loaded.id == user.id
 
 
+REPLY_TO_LAB = "votre réponse parvient directement au laboratoire"
+NO_REPLY = "merci de ne pas y répondre"
+
+
+def send_one(space, smtp_sink, kind: str):
+    """Send one e-mail of a kind to the space's first user and return the message received."""
+    if kind == NotificationKind.PUBLICATION:
+        ids = publish_documents(
+            space["lab"].id, [make_document(space["lab"], space["client"]).id], space["staff"].id
+        ).notification_ids[:1]
+    else:
+        ids = [
+            Notification.create(
+                kind=kind, user=space["users"][0], lab=space["lab"], client=space["client"]
+            ).id
+        ]
+    deliver(ids)
+    return smtp_sink.messages[0]
+
+
+LAB_KINDS = [
+    NotificationKind.PUBLICATION,
+    NotificationKind.INVITATION,
+    NotificationKind.SPACE_ADDED,
+]
+
+
+@pytest.mark.parametrize("kind", LAB_KINDS)
+def test_lab_email_replies_reach_lab(smtp_config, app, smtp_sink, space, kind):
+    message = send_one(space, smtp_sink, kind)
+    assert message["Reply-To"] == "contact@labo-test.localhost"
+    assert REPLY_TO_LAB in text_part(message)
+    assert REPLY_TO_LAB in html_part(message)
+    assert NO_REPLY not in text_part(message)
+    assert NO_REPLY not in html_part(message)
+
+
+@pytest.mark.parametrize("kind", LAB_KINDS)
+def test_lab_without_email_says_no_reply(smtp_config, app, smtp_sink, space, kind):
+    space["lab"].email = None
+    space["lab"].save()
+    message = send_one(space, smtp_sink, kind)
+    assert message["Reply-To"] is None
+    assert NO_REPLY in text_part(message)
+    assert NO_REPLY in html_part(message)
+    assert REPLY_TO_LAB not in text_part(message)
+
+
+def test_password_reset_says_no_reply(smtp_config, app, smtp_sink, space):
+    notification = Notification.create(kind=NotificationKind.PASSWORD_RESET, user=space["users"][0])
+
+    deliver([notification.id])
+
+    message = smtp_sink.messages[0]
+    assert message["Reply-To"] is None
+    assert NO_REPLY in text_part(message)
+    assert NO_REPLY in html_part(message)
+    assert REPLY_TO_LAB not in html_part(message)
+
+
+def test_english_email_replies_reach_lab(smtp_config, app, smtp_sink, space):
+    space["users"][0].locale = "en"
+    space["users"][0].save()
+    message = send_one(space, smtp_sink, NotificationKind.SPACE_ADDED)
+    assert "directly to the lab" in text_part(message)
+
+
 def test_deactivated_user_gets_nothing(smtp_config, app, smtp_sink, space):
     user = space["users"][0]
     user.is_active = False

@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from app.models import ClientKind, DocumentKind
@@ -137,6 +138,53 @@ def test_pdf_has_invoice_footer(render, lab, practice):
     assert "IBAN FR76 3000 6000 0112 3456 7890 189" in text
 
 
+PAYMENT_KINDS = {DocumentKind.INVOICE, DocumentKind.PROFORMA}
+FOOTER_KINDS = {DocumentKind.INVOICE, DocumentKind.PROFORMA, DocumentKind.CREDIT_NOTE}
+
+
+@pytest.fixture
+def render_kind(render, lab, practice):
+    """Render a document of a kind for the practice's space; a credit note gets its invoice."""
+
+    def run(kind: str) -> str:
+        fields = {}
+        if kind == DocumentKind.CREDIT_NOTE:
+            fields["related_document"] = make_document(lab, practice, DocumentKind.INVOICE)
+        return render(make_document(lab, practice, kind, **fields), practice)
+
+    return run
+
+
+@pytest.mark.parametrize("kind", DocumentKind.ALL)
+def test_payment_mentions_by_kind(render_kind, kind):
+    text = render_kind(kind)
+    expected = kind in PAYMENT_KINDS
+    assert ("Pas d’escompte pour paiement anticipé." in text) is expected
+    assert ("pénalités" in text) is expected
+    assert ("40 €" in text) is expected
+
+
+@pytest.mark.parametrize("kind", DocumentKind.ALL)
+def test_invoice_footer_by_kind(render_kind, kind):
+    text = render_kind(kind)
+    assert ("IBAN FR76 3000 6000 0112 3456 7890 189" in text) is (kind in FOOTER_KINDS)
+
+
+@pytest.mark.parametrize("kind", DocumentKind.ALL)
+def test_exemption_on_every_kind_with_amounts(render_kind, kind):
+    assert EXEMPTION in render_kind(kind)
+
+
+@pytest.mark.parametrize("kind", DocumentKind.ALL)
+def test_kind_mentions_only_on_their_kind(render_kind, kind):
+    text = render_kind(kind)
+    assert ("Avoir sur la facture" in text) is (kind == DocumentKind.CREDIT_NOTE)
+    assert ("ce document n’est pas une facture" in text) is (kind == DocumentKind.PROFORMA)
+    assert ("Dispositif médical sur mesure" in text) is (
+        kind == DocumentKind.TRACEABILITY_CERTIFICATE
+    )
+
+
 def test_delivery_note_has_no_payment_mentions(render, lab, practice):
     text = render(make_document(lab, practice, DocumentKind.DELIVERY_NOTE), practice)
     assert "escompte" not in text
@@ -195,6 +243,23 @@ def test_long_document_numbers_pages(app, lab, practice):
     assert f"Page 1 sur {len(pages)}" in pages[0]
     assert f"Page {len(pages)} sur {len(pages)}" in pages[-1]
     assert "800,00 €" in pages[-1]
+
+
+@pytest.mark.parametrize(
+    ("locale", "headers"),
+    [
+        ("fr", ["Désignation", "Dents", "Qté", "P.U. HT", "TVA", "Total HT"]),
+        ("en", ["Description", "Teeth", "Qty", "Unit price excl. VAT", "VAT", "Total excl. VAT"]),
+    ],
+)
+def test_line_headers_on_one_line(app, lab, practice, locale, headers):
+    lines = [LineInput("Couronne zircone", 1, Decimal("12345.60"), vat_rate=2000)]
+    document = issue_document(lab, practice, DocumentKind.INVOICE, lines, date(2026, 11, 2))
+    with app.test_request_context(), force_locale(locale):
+        text = extract_pdf_text(render_document_pdf(document))
+    lines = [line.strip() for line in text.splitlines()]
+    for header in headers:
+        assert header in lines, f"{header!r} is not alone on one line"
 
 
 @pytest.mark.parametrize(

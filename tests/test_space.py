@@ -1,5 +1,6 @@
 """The client space: lists, detail, PDF and publication pages, scoped to what a space may see."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +83,19 @@ def _detail_url(client, document) -> str:
 
 def _text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def _kind_options(body: str) -> list[str]:
+    """Return the option values of the « Type de document » filter, in order."""
+    select = re.search(r'<select id="filter-kind".*?</select>', body, re.S)
+    assert select is not None, "no kind filter in the response"
+    return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+
+def _row_of(body: str, document) -> str:
+    """Return the list row (<tr>…</tr>) of a document."""
+    start = body.index(f">{document.number}</a>")
+    return body[body.rindex("<tr>", 0, start) : body.index("</tr>", start)]
 
 
 # Scoping
@@ -244,6 +258,50 @@ def test_list_htmx_gets_partial(client, auth, world):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_list_htmx_partial_has_filters(client, auth, world):
+    auth.login("alice@example.test")
+    url = _list_url(world["practice"]) + "?kind=delivery_note&q=BL"
+    body = _text(client.get(url, headers=HX))
+    assert '<option value="delivery_note" selected>' in body
+    assert 'name="q" value="BL"' in body
+
+
+def test_list_region_swaps_whole(client, auth, world):
+    auth.login("alice@example.test")
+    body = _text(client.get(_list_url(world["practice"]), headers=HX))
+    assert body.lstrip().startswith('<div id="document-list" hx-history="false">')
+    assert 'hx-target="#document-list" hx-swap="outerHTML"' in body
+
+
+def test_list_pdf_link_names_document(client, auth, world):
+    auth.login("alice@example.test")
+    body = _text(client.get(_list_url(world["practice"])))
+    delivery = world["documents"]["delivery"]
+    invoice = world["documents"]["invoice"]
+    label = f'aria-label="Télécharger le PDF du bon de livraison {delivery.number}"'
+    assert label in _row_of(body, delivery)
+    assert f'aria-label="Télécharger le PDF de la facture {invoice.number}"' in body
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.TRY_IN_NOTE, DocumentKind.TRACEABILITY_CERTIFICATE])
+def test_list_total_dash_without_amount(client, auth, world, kind):
+    document = make_document(world["lab"], world["practice"], kind, "0.00", published=True)
+    auth.login("alice@example.test")
+    row = _row_of(_text(client.get(_list_url(world["practice"]))), document)
+    assert '<span aria-hidden="true">—</span>' in row
+    assert "Sans montant" in row
+    assert "€" not in row
+
+
+def test_list_total_zero_quote_shows_amount(client, auth, world):
+    quote = make_document(
+        world["lab"], world["practice"], DocumentKind.QUOTE, "0.00", published=True
+    )
+    auth.login("alice@example.test")
+    row = _row_of(_text(client.get(_list_url(world["practice"]))), quote)
+    assert "0,00\xa0€" in row
+
+
 def test_list_full_page_varies(client, auth, world):
     auth.login("alice@example.test")
     response = client.get(_list_url(world["practice"]))
@@ -300,6 +358,25 @@ def test_member_kind_filter_offers_no_financial_kind(client, auth, world):
     assert 'value="invoice"' not in body
     assert 'value="proforma"' not in body
     assert 'value="credit_note"' not in body
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_member_kind_filter_offers_visible_kinds(client, auth, world, headers):
+    auth.login("marc@example.test")
+    body = _text(client.get(_list_url(world["member"]), headers=headers))
+    assert _kind_options(body) == [
+        "",
+        DocumentKind.QUOTE,
+        DocumentKind.TRY_IN_NOTE,
+        DocumentKind.DELIVERY_NOTE,
+        DocumentKind.TRACEABILITY_CERTIFICATE,
+    ]
+
+
+def test_group_kind_filter_offers_all_kinds(client, auth, world):
+    auth.login("greta@example.test")
+    body = _text(client.get(_list_url(world["group"])))
+    assert _kind_options(body) == ["", *DocumentKind.ALL]
 
 
 def test_member_kind_filter_cannot_force_invoices(client, auth, world):

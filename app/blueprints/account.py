@@ -39,7 +39,7 @@ def update_profile():
         return _render_page(profile_form=form, status=INVALID_FORM_STATUS)
 
     user = current_user._get_current_object()
-    user.name = form.name.data
+    user.name = form.name.data or ""
     user.locale = form.locale.data
     user.save(only=[User.name, User.locale])
     # Flask-Babel keeps the locale chosen for this request: drop it so the

@@ -1,10 +1,11 @@
-"""The lab's documents: the filtered list, the detail page, publish and unpublish.
+"""The lab's documents: the filtered list, the detail page, the PDF, publish and unpublish.
 
 Each list row is a partial that htmx swaps alone after publish or
 unpublish. Without JavaScript the same buttons are plain forms that
 redirect back to the list with its filters.
 """
 
+import io
 import logging
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,6 +28,7 @@ from app.access import staff_required
 from app.forms import INVALID_FORM_STATUS
 from app.forms.documents import DocumentFilterForm, UnpublishForm
 from app.services import document_list, publication
+from app.services.pdf import pdf_filename, render_document_pdf
 from app.services.publication import PublicationError
 from app.web import render_page_or_partial, safe_next, url_with_args, wants_partial
 
@@ -78,6 +81,20 @@ def detail(document_id: int):
     )
 
 
+@bp.get("/<int:document_id>/pdf")
+@staff_required
+def pdf(document_id: int):
+    """Send one of the lab's documents as a PDF with every amount, published or not."""
+    document = document_list.find_document(g.lab.id, document_id)
+    if document is None:
+        abort(404)
+
+    # No space view: the lab's own copy, with amounts even for a group member.
+    content = render_document_pdf(document)
+
+    return _pdf_attachment(content, pdf_filename(document))
+
+
 @bp.get("/<int:document_id>/ligne")
 @staff_required
 def row(document_id: int):
@@ -105,11 +122,24 @@ def publish(document_id: int):
     if result.notification_ids:
         jobs.enqueue_notifications(result.notification_ids)
 
-    if result.published_ids:
-        message = _("Le document %(number)s est publié sur l’espace client.", number=row["number"])
-        return _row_or_redirect(document_id, message, "success")
-    message = _("Le document %(number)s était déjà publié.", number=row["number"])
-    return _row_or_redirect(document_id, message, "info")
+    if not result.published_ids:
+        message = _("Le document %(number)s était déjà publié.", number=row["number"])
+        return _row_or_redirect(document_id, message, "info")
+    if not result.notification_ids:
+        log.info(
+            "document %s published by user %s: no user with alerts on in its spaces",
+            document_id,
+            current_user.id,
+        )
+        message = _(
+            "Le document %(number)s est publié, mais aucun utilisateur de l’espace n’a été "
+            "prévenu par e-mail (aucun utilisateur ou alertes désactivées).",
+            number=row["number"],
+        )
+        notice = _("Personne n’a été prévenu par e-mail.")
+        return _row_or_redirect(document_id, message, "warning", notice)
+    message = _("Le document %(number)s est publié sur l’espace client.", number=row["number"])
+    return _row_or_redirect(document_id, message, "success")
 
 
 @bp.get("/<int:document_id>/depublier")
@@ -207,11 +237,13 @@ def _render_unpublish(row: dict, form: UnpublishForm, status: int = 200):
     )
 
 
-def _row_or_redirect(document_id: int, message: str, category: str):
-    """Return the fresh row for htmx; otherwise flash the message and go back to `next`."""
+def _row_or_redirect(document_id: int, message: str, category: str, notice: str | None = None):
+    """Return the fresh row for htmx, with `notice` in it; otherwise flash and go to `next`."""
     if wants_partial():
         row = _row_or_404(document_id)
-        return render_page_or_partial(ROW_PARTIAL, ROW_PARTIAL, row=row, next_url=_next_url())
+        return render_page_or_partial(
+            ROW_PARTIAL, ROW_PARTIAL, row=row, next_url=_next_url(), notice=notice
+        )
 
     flash(message, category)
     return _vary(redirect(_next_url()))
@@ -225,4 +257,25 @@ def _next_url() -> str:
 def _vary(response):
     # The same URL returns a fragment or a redirect depending on HX-Request.
     response.vary.add("HX-Request")
+    return response
+
+
+def _pdf_attachment(content: bytes, filename: str):
+    """Return PDF bytes as a download that no cache keeps.
+
+    Werkzeug writes the name both as an ASCII fallback and as RFC 5987
+    `filename*`, so « Certificat de traçabilité » keeps its accents.
+    """
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+        conditional=False,
+        etag=False,
+    )
+    # A PDF contains a patient reference and amounts.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.pop("Expires", None)
     return response

@@ -17,6 +17,7 @@ from flask import (
     request,
     send_file,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import fn
 
@@ -60,6 +61,33 @@ LIST_FIELDS = (
     Document.client,
     Client.name,
 )
+
+# Kinds whose documents carry no amount: the list shows « — » instead of a total.
+KINDS_WITHOUT_AMOUNT = frozenset({DocumentKind.TRY_IN_NOTE, DocumentKind.TRACEABILITY_CERTIFICATE})
+
+# The accessible name of each row's « PDF » link, one sentence per kind for its article.
+PDF_LINK_LABELS = {
+    DocumentKind.QUOTE: _l("Télécharger le PDF du devis %(number)s"),
+    DocumentKind.TRY_IN_NOTE: _l("Télécharger le PDF du bon d’essayage %(number)s"),
+    DocumentKind.DELIVERY_NOTE: _l("Télécharger le PDF du bon de livraison %(number)s"),
+    DocumentKind.PROFORMA: _l("Télécharger le PDF de la facture pro forma %(number)s"),
+    DocumentKind.INVOICE: _l("Télécharger le PDF de la facture %(number)s"),
+    DocumentKind.CREDIT_NOTE: _l("Télécharger le PDF de l’avoir %(number)s"),
+    DocumentKind.TRACEABILITY_CERTIFICATE: _l(
+        "Télécharger le PDF du certificat de traçabilité %(number)s"
+    ),
+}
+
+
+@bp.context_processor
+def _document_table_helpers() -> dict:
+    """Give the space's templates what the document table needs per row."""
+    return {"kinds_without_amount": KINDS_WITHOUT_AMOUNT, "pdf_link_label": pdf_link_label}
+
+
+def pdf_link_label(kind: str, number: str) -> str:
+    """Return the accessible name of a document's « PDF » link in the list."""
+    return str(PDF_LINK_LABELS[kind]) % {"number": number}
 
 
 @bp.get("/<int:client_id>/")

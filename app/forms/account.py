@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.services.accounts import MIN_PASSWORD_LENGTH
 
@@ -15,11 +15,13 @@ LOCALE_CHOICES = [
 
 
 class ProfileForm(FlaskForm):
+    # Optional, as on the invitation page: without a name, User.display_name
+    # falls back to the e-mail address.
     name = StringField(
-        _l("Nom"),
+        _l("Nom et prénom"),
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
-            DataRequired(_l("Saisissez votre nom.")),
+            Optional(),
             Length(max=200, message=_l("Le nom ne peut pas dépasser %(max)d caractères.", max=200)),
         ],
     )

@@ -12,11 +12,12 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
 )
 
 from app.labels import CLIENT_KIND_LABELS
 from app.models import Client, ClientKind
-from app.services.directory import ALL_KINDS, ClientInput
+from app.services.directory import ALL_KINDS, MAX_CODE_LENGTH, ClientInput
 
 # The client-type filter of the directory, in display order.
 KIND_FILTER_CHOICES = [
@@ -25,6 +26,40 @@ KIND_FILTER_CHOICES = [
     SelectChoice(ClientKind.GROUP, _l("Groupes")),
     SelectChoice(ClientKind.GROUP_MEMBER, _l("Membres de groupe")),
 ]
+
+
+# The maximum payment terms of a client, in days.
+MAX_PAYMENT_TERMS_DAYS = 120
+
+# One message for empty, malformed (« 30,5 », « 1e3 ») or out-of-range payment terms.
+PAYMENT_TERMS_MESSAGE = _l(
+    "Saisissez le délai de paiement : un nombre entier de jours entre 0 et %(max)d.",
+    max=MAX_PAYMENT_TERMS_DAYS,
+)
+
+
+class DaysField(IntegerField):
+    """A whole number of days; text that is not one gets PAYMENT_TERMS_MESSAGE alone.
+
+    WTForms would report « N’est pas un entier valide » and then, since the
+    value is missing, the range message too.
+    """
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        # ASCII only, since int() accepts other scripts' digits such as « ٣ ».
+        if not (text.isascii() and text.isdigit()):
+            self.data = None
+            raise ValueError(PAYMENT_TERMS_MESSAGE)
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        # The conversion error above is the only message a malformed value needs.
+        if self.process_errors:
+            raise StopValidation()
 
 
 def _strip(value):
@@ -44,9 +79,12 @@ class ClientForm(FlaskForm):
     code = StringField(
         _l("Code client"),
         filters=[_strip],
+        description=_l("Enregistré en majuscules, sans espaces : « c 0011 » devient « C0011 »."),
         validators=[
             DataRequired(_l("Saisissez le code du client.")),
-            Length(max=20, message=_l("Le code ne doit pas dépasser 20 caractères.")),
+            Length(
+                max=MAX_CODE_LENGTH, message=_l("Le code ne doit pas dépasser %(max)d caractères.")
+            ),
         ],
     )
     name = StringField(
@@ -54,7 +92,7 @@ class ClientForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(_l("Saisissez le nom du client.")),
-            Length(max=200, message=_l("Le nom ne doit pas dépasser 200 caractères.")),
+            Length(max=200, message=_l("Le nom ne doit pas dépasser %(max)d caractères.")),
         ],
     )
     kind = SelectField(
@@ -76,7 +114,9 @@ class ClientForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=254, message=_l("L’adresse ne doit pas dépasser 254 caractères.")),
+            Length(
+                max=254, message=_l("L’adresse e-mail ne doit pas dépasser %(max)d caractères.")
+            ),
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
         ],
     )
@@ -85,7 +125,7 @@ class ClientForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=30, message=_l("Le téléphone ne doit pas dépasser 30 caractères.")),
+            Length(max=30, message=_l("Le téléphone ne doit pas dépasser %(max)d caractères.")),
         ],
     )
     address = StringField(
@@ -93,7 +133,9 @@ class ClientForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=300, message=_l("L’adresse ne doit pas dépasser 300 caractères.")),
+            Length(
+                max=300, message=_l("L’adresse postale ne doit pas dépasser %(max)d caractères.")
+            ),
         ],
     )
     postal_code = StringField(
@@ -109,15 +151,15 @@ class ClientForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=100, message=_l("La ville ne doit pas dépasser 100 caractères.")),
+            Length(max=100, message=_l("La ville ne doit pas dépasser %(max)d caractères.")),
         ],
     )
-    payment_terms_days = IntegerField(
+    payment_terms_days = DaysField(
         _l("Délai de paiement (jours)"),
         default=30,
         validators=[
-            InputRequired(_l("Saisissez le délai de paiement, en jours.")),
-            NumberRange(min=0, max=120, message=_l("Le délai de paiement va de 0 à 120 jours.")),
+            InputRequired(PAYMENT_TERMS_MESSAGE),
+            NumberRange(min=0, max=MAX_PAYMENT_TERMS_DAYS, message=PAYMENT_TERMS_MESSAGE),
         ],
     )
     notes = TextAreaField(
@@ -157,7 +199,9 @@ class SpaceUserForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(_l("Saisissez l’adresse e-mail de l’utilisateur.")),
-            Length(max=254, message=_l("L’adresse ne doit pas dépasser 254 caractères.")),
+            Length(
+                max=254, message=_l("L’adresse e-mail ne doit pas dépasser %(max)d caractères.")
+            ),
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
         ],
     )

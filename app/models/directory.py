@@ -14,7 +14,6 @@ from peewee import (
 from app.models.accounts import Lab, User
 from app.models.base import BaseModel, utcnow
 
-
 # Letters that Unicode decomposition keeps whole, spelled the way people type them.
 _TYPED_FORMS = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'"})
 
@@ -55,9 +54,9 @@ class Client(BaseModel):
     payment_terms_days = IntegerField(default=30)
     notes = TextField(null=True)
     created_at = DateTimeField(default=utcnow)
-    # Derived from the fields above by `save()`: the folded code, name, postal
-    # code, city and e-mail that the directory search matches, and the folded
-    # name it sorts by, so « Écully » is found as « ecully » on every database.
+    # Folded copies that `save()` derives from the fields above. The directory
+    # search matches `search_text` (code, name, postal code, city, e-mail) and
+    # sorts by `sort_name`, so « ecully » finds « Écully » on every database.
     # A bulk Client.insert() or Client.update() bypasses `save()` and must set them.
     search_text = TextField(default="")
     sort_name = TextField(default="")
@@ -73,19 +72,26 @@ class Client(BaseModel):
     SEARCHED_FIELDS = ("code", "name", "postal_code", "city", "email")
 
     def save(self, force_insert=False, only=None):
-        """Save the client, refreshing its search and sort columns first.
-
-        A stored client loaded without every searched field keeps its
-        stored columns, since they cannot be rebuilt from a partial row.
-        """
+        """Save the client, refreshing its search and sort columns when their sources changed."""
         is_new = force_insert or self._pk is None
-        if is_new or all(name in self.__data__ for name in self.SEARCHED_FIELDS):
-            parts = (self.__data__.get(name) or "" for name in self.SEARCHED_FIELDS)
-            self.search_text = fold_text(" ".join(parts))
-            self.sort_name = fold_text(self.name)
+        if is_new or self._dirty.intersection(self.SEARCHED_FIELDS):
+            values = self._searched_values(is_new)
+            self.search_text = fold_text(" ".join(values[name] for name in self.SEARCHED_FIELDS))
+            self.sort_name = fold_text(values["name"])
             if only is not None:
                 only = [*only, Client.search_text, Client.sort_name]
         return super().save(force_insert=force_insert, only=only)
+
+    def _searched_values(self, is_new: bool) -> dict[str, str]:
+        """Return the searched fields' values, reading those a partial select left out."""
+        missing = [name for name in self.SEARCHED_FIELDS if name not in self.__data__]
+        stored = {}
+        if missing and not is_new:
+            columns = [getattr(Client, name) for name in missing]
+            stored = Client.select(*columns).where(Client.id == self._pk).dicts().first() or {}
+        return {
+            name: self.__data__.get(name, stored.get(name)) or "" for name in self.SEARCHED_FIELDS
+        }
 
     @classmethod
     def of_lab(cls, lab_id: int):

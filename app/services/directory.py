@@ -1,7 +1,7 @@
 """The lab's client directory: searching, reading and saving clients."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from peewee import JOIN, OP, SQL, Expression, IntegrityError, NodeList, Value, fn
@@ -15,6 +15,9 @@ log = logging.getLogger("labolien.directory")
 
 # The value of the client-type filter that keeps every client.
 ALL_KINDS = "all"
+
+# The maximum length of Client.code.
+MAX_CODE_LENGTH = 20
 
 
 class ClientErrors(Exception):
@@ -45,6 +48,19 @@ class ClientInput:
 def parse_kind_filter(value: str | None) -> str:
     """Return the client-type filter asked for, « all » for a missing or unknown value."""
     return value if value in ClientKind.ALL else ALL_KINDS
+
+
+def normalize_code(code: str) -> str:
+    """Return a client code as stored: upper case, without spaces (« c 0011 » is « C0011 »)."""
+    return "".join(code.split()).upper()
+
+
+def _code_taken_message(code: str) -> str:
+    return _(
+        "Le code %(code)s est déjà pris par un autre client du laboratoire "
+        "(les majuscules et minuscules ne comptent pas).",
+        code=code,
+    )
 
 
 def find_client(lab_id: int, client_id: int):
@@ -146,11 +162,15 @@ def _check_client(lab_id: int, client: Client | None, data: ClientInput) -> dict
     errors = {}
     client_id = client.id if client else None
 
-    same_code = Client.select().where(Client.lab == lab_id, Client.code == data.code)
+    # UPPER() also finds a code stored in lower case before codes were normalized.
+    same_code = Client.select().where(Client.lab == lab_id, fn.UPPER(Client.code) == data.code)
     if client_id is not None:
         same_code = same_code.where(Client.id != client_id)
-    if same_code.exists():
-        errors["code"] = _("Ce code est déjà pris par un autre client du laboratoire.")
+    if len(data.code) > MAX_CODE_LENGTH:
+        # Upper case can lengthen a code: « ß » becomes « SS ».
+        errors["code"] = _("Le code ne doit pas dépasser %(max)d caractères.", max=MAX_CODE_LENGTH)
+    elif same_code.exists():
+        errors["code"] = _code_taken_message(data.code)
 
     if data.kind == ClientKind.GROUP_MEMBER:
         if data.group_id is None:
@@ -184,9 +204,12 @@ def _check_client(lab_id: int, client: Client | None, data: ClientInput) -> dict
 def save_client(lab_id: int, client: Client | None, data: ClientInput) -> Client:
     """Create a client of a lab, or update one, after the checks the form cannot make.
 
-    Raises ClientErrors with French messages per field; a code taken by a
-    concurrent request is caught from the unique index as a code error.
+    The code is stored normalized (`normalize_code`) and must be unique in
+    the lab whatever its case. Raises ClientErrors with French messages per
+    field. A code taken by a concurrent request is caught from the unique
+    index as a code error.
     """
+    data = replace(data, code=normalize_code(data.code))
     errors = _check_client(lab_id, client, data)
     if errors:
         raise ClientErrors(errors)
@@ -213,9 +236,7 @@ def save_client(lab_id: int, client: Client | None, data: ClientInput) -> Client
         log.warning("client code already taken in lab %s (client %s)", lab_id, client.id)
         if is_new:
             client.id = None
-        raise ClientErrors(
-            {"code": _("Ce code est déjà pris par un autre client du laboratoire.")}
-        ) from None
+        raise ClientErrors({"code": _code_taken_message(data.code)}) from None
 
     log.info("client %s %s in lab %s", client.id, "created" if is_new else "updated", lab_id)
     return client

@@ -26,6 +26,10 @@ ROW_FIELDS = (
 )
 
 
+# Kinds issued at no charge: a zero total there means « no amount », not « 0,00 € ».
+KINDS_WITHOUT_AMOUNT = frozenset({DocumentKind.TRY_IN_NOTE, DocumentKind.TRACEABILITY_CERTIFICATE})
+
+
 @dataclass(frozen=True)
 class DocumentFilters:
     """The list filters; None means « all »."""
@@ -69,6 +73,12 @@ def _rows(lab_id: int):
     return Document.select(*ROW_FIELDS).join(Client).where(Document.lab == lab_id)
 
 
+def _with_amount_flag(row: dict) -> dict:
+    """Add `has_amount` to a list row: False for a no-charge kind with a zero total."""
+    row["has_amount"] = bool(row["total_excl_vat"]) or row["kind"] not in KINDS_WITHOUT_AMOUNT
+    return row
+
+
 def list_documents(
     lab_id: int, filters: DocumentFilters, page: int, per_page: int
 ) -> tuple[list[dict], Pagination]:
@@ -92,12 +102,18 @@ def list_documents(
         .paginate(pagination.page, per_page)
         .dicts()
     )
-    return list(rows), pagination
+    return [_with_amount_flag(row) for row in rows], pagination
 
 
 def find_row(lab_id: int, document_id: int) -> dict | None:
     """Return one document's list row, or None when the lab has no such document."""
-    return _rows(lab_id).where(Document.id == document_id).dicts().first()
+    row = _rows(lab_id).where(Document.id == document_id).dicts().first()
+    return None if row is None else _with_amount_flag(row)
+
+
+def find_document(lab_id: int, document_id: int) -> Document | None:
+    """Return one of the lab's documents, in any publication state, or None."""
+    return Document.select().where(Document.id == document_id, Document.lab == lab_id).first()
 
 
 def client_choices(lab_id: int) -> list[tuple[int, str]]:

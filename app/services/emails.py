@@ -25,7 +25,7 @@ from app.services.accounts import TokenPurpose, make_account_token, make_link_to
 log = logging.getLogger("labolien.emails")
 
 # Marks the messages as automatic (RFC 3834), so that out-of-office
-# replies are not sent back to the no-reply address.
+# replies are not sent back, neither to the lab (Reply-To) nor to the sender.
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated"}
 
 
@@ -63,6 +63,9 @@ def build_message(
     if not user.is_active:
         raise NothingToSend("user deactivated")
 
+    # Replies go to the lab's contact address when it has one; the footer
+    # then invites them, and otherwise asks not to reply.
+    reply_to = (notification.lab.email if notification.lab else None) or None
     with force_locale(_locale_of(user)):
         content = BUILDERS[notification.kind](notification, documents or [])
         context = {
@@ -70,18 +73,18 @@ def build_message(
             "greeting": _greeting(user),
             "lab": notification.lab,
             "client": notification.client,
+            "replies_reach_lab": reply_to is not None,
             **content.context,
         }
         html = render_template(f"emails/{content.template}.html", **context)
         text = render_template(f"emails/{content.template}.txt", **context)
 
-    reply_to = notification.lab.email if notification.lab else None
     return Message(
         subject=content.subject,
         recipients=[_recipient(user)],
         body=text,
         html=html,
-        reply_to=reply_to or None,
+        reply_to=reply_to,
         extra_headers=dict(AUTOMATIC_HEADERS),
     )
 

@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -42,6 +43,13 @@ CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 # invoice, and the pro forma that announces it.
 KINDS_WITH_PAYMENT_TERMS = frozenset({DocumentKind.INVOICE, DocumentKind.PROFORMA})
 
+# Kinds that print the lab's invoice footer, which contains bank details and
+# often payment conditions: the billing documents, since a payment or a refund
+# follows them.
+KINDS_WITH_INVOICE_FOOTER = frozenset(
+    {DocumentKind.INVOICE, DocumentKind.PROFORMA, DocumentKind.CREDIT_NOTE}
+)
+
 BASE_STYLE = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5)
 STYLES = {
     "base": BASE_STYLE,
@@ -60,6 +68,9 @@ STYLES = {
         "head_right", parent=BASE_STYLE, fontName="Helvetica-Bold", alignment=TA_RIGHT
     ),
 }
+
+# A table cell's left plus right padding, in points: reportlab's default of 6 on each side.
+CELL_PADDING = 12
 
 LINE_COLOR = colors.HexColor("#c9cfd8")
 HEADER_FILL = colors.HexColor("#eef1f5")
@@ -129,7 +140,7 @@ def render_document_pdf(document: Document, view: SpaceView | None = None) -> by
     mentions = legal_mentions(document, client, related, shows_amounts)
     if mentions:
         story += [Spacer(1, 6 * mm), KeepTogether([_paragraph(m, "small") for m in mentions])]
-    if shows_amounts and lab.invoice_footer:
+    if shows_amounts and lab.invoice_footer and document.kind in KINDS_WITH_INVOICE_FOOTER:
         story += [Spacer(1, 4 * mm), _paragraph(lab.invoice_footer, "small")]
 
     content = _build(story, lab, document)
@@ -232,19 +243,21 @@ def _facts(document: Document, related: Document | None) -> Table:
 
 
 def _lines_table(document: Document, lines: list[DocumentLine], shows_amounts: bool) -> Table:
-    """Build the table of lines, with the price columns only when amounts are shown."""
-    head = [_paragraph(_("Désignation"), "head"), _paragraph(_("Dents"), "head")]
-    head.append(_paragraph(_("Qté"), "head_right"))
-    widths = [22 * mm, 14 * mm]
+    """Build the table of lines, with the price columns only when amounts are shown.
+
+    The narrow columns widen to fit their header on one line in the current
+    language, and the description column takes the remaining width.
+    """
+    columns = [(_("Dents"), "head", 22 * mm), (_("Qté"), "head_right", 14 * mm)]
     show_vat = shows_amounts and not document.vat_exempt
     if shows_amounts:
-        head.append(_paragraph(_("P.U. HT"), "head_right"))
-        widths.append(24 * mm)
+        columns.append((_("P.U. HT"), "head_right", 24 * mm))
         if show_vat:
-            head.append(_paragraph(_("TVA"), "head_right"))
-            widths.append(16 * mm)
-        head.append(_paragraph(_("Total HT"), "head_right"))
-        widths.append(26 * mm)
+            columns.append((_("TVA"), "head_right", 16 * mm))
+        columns.append((_("Total HT"), "head_right", 26 * mm))
+    head = [_paragraph(_("Désignation"), "head")]
+    head += [_paragraph(label, style) for label, style, _width in columns]
+    widths = [_one_line_width(label, style, width) for label, style, width in columns]
     widths.insert(0, CONTENT_WIDTH - sum(widths))
 
     data = [head]
@@ -276,6 +289,14 @@ def _lines_table(document: Document, lines: list[DocumentLine], shows_amounts: b
         )
     )
     return table
+
+
+def _one_line_width(text: str, style: str, minimum: float) -> float:
+    """Return a column width of at least `minimum` that fits `text` on one line."""
+    font = STYLES[style]
+    text_width = stringWidth(pdf_text(text), font.fontName, font.fontSize)
+    # One point more than the text and the cell's padding, against rounding.
+    return max(minimum, text_width + CELL_PADDING + 1)
 
 
 def _totals(document: Document) -> Table:

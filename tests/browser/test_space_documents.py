@@ -46,7 +46,7 @@ def log_in(page, space) -> None:
 
 def expect_listed(page, documents, kinds) -> None:
     """Expect exactly the documents of `kinds` in the list, once htmx has settled the swap."""
-    table = page.locator("#document-results")
+    table = page.locator("#document-list table")
     for kind, document in documents.items():
         link = table.get_by_role("link", name=document.number, exact=True)
         expect(link).to_have_count(1 if kind in kinds else 0)
@@ -106,7 +106,7 @@ def test_back_button_restores_search(page, space):
 
     search.fill("ZZZ")
     expect(page).to_have_url(re.compile("q=ZZZ"))
-    expect(page.locator("#document-results")).to_contain_text("Aucun document ne correspond")
+    expect(page.locator("#document-list")).to_contain_text("Aucun document ne correspond")
 
     page.go_back()
 

@@ -118,10 +118,7 @@ def create_lab(spec: data.LabSpec, rng: random.Random, book: UserBook) -> tuple[
     footer = (
         f"{spec.legal_name}, {spec.legal_form} au capital de {spec.share_capital}, "
         f"RCS {spec.rcs_city} {format_siren(siren)}, TVA intracommunautaire {vat_number(siren)}.\n"
-        f"Règlement par virement : {spec.bank_name}, IBAN {iban}, BIC DEMOFRPPXXX.\n"
-        "Pénalités de retard : trois fois le taux d’intérêt légal. "
-        "Indemnité forfaitaire pour frais de recouvrement : 40 €. "
-        "Pas d’escompte pour paiement anticipé."
+        f"Règlement par virement : {spec.bank_name}, IBAN {iban}, BIC DEMOFRPPXXX."
     )
     lab = Lab.create(
         name=spec.name,
