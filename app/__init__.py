@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=config["INSTANCE_DIR"])
     app.config.update(config)
-    # Before any route is added: ids beyond 64 bits answer 404 instead of
+    # Before any route is added: ids beyond 64 bits get a 404 instead of
     # overflowing the database driver.
     app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -181,7 +181,7 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def _reject_nul_characters(app: Flask) -> None:
-    """Answer 400 to a query string or form holding a NUL character.
+    """Reject with 400 a query string or form holding a NUL character.
 
     PostgreSQL refuses NUL in text and SQLite cuts the text there, so such
     input can only fail or lose data further down.

@@ -7,7 +7,7 @@ from app.models import ClientKind, DocumentKind, PaymentMethod
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.QUOTE: _l("Devis"),
-    DocumentKind.TRY_IN_NOTE: _l("Bon d'essayage"),
+    DocumentKind.TRY_IN_NOTE: _l("Bon d’essayage"),
     DocumentKind.DELIVERY_NOTE: _l("Bon de livraison"),
     DocumentKind.PROFORMA: _l("Facture pro forma"),
     DocumentKind.INVOICE: _l("Facture"),
@@ -20,7 +20,7 @@ DOCUMENT_KIND_LABELS = {
 _KIND_COUNTS = {
     DocumentKind.QUOTE: lambda n: ngettext("%(num)d devis", "%(num)d devis", n),
     DocumentKind.TRY_IN_NOTE: lambda n: ngettext(
-        "%(num)d bon d'essayage", "%(num)d bons d'essayage", n
+        "%(num)d bon d’essayage", "%(num)d bons d’essayage", n
     ),
     DocumentKind.DELIVERY_NOTE: lambda n: ngettext(
         "%(num)d bon de livraison", "%(num)d bons de livraison", n

@@ -578,6 +578,17 @@ def test_group_of_other_lab_rejected(client, logged_in, other_client):
     assert "Ce groupe n’existe pas dans votre annuaire." in response.text
 
 
+@pytest.mark.parametrize("group", [str(2**63), "-1", "0", "abc"])
+def test_group_id_out_of_range_rejected(client, logged_in, group):
+    response = client.post(
+        "/labo/clients/nouveau", data=client_form(kind=ClientKind.GROUP_MEMBER, group=group)
+    )
+
+    assert response.status_code == 422
+    assert "Choisissez un groupe dans la liste." in response.text
+    assert Client.select().count() == 0
+
+
 def test_group_that_is_not_a_group_rejected(client, logged_in, lab):
     independent = make_client(lab)
 

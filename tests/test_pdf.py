@@ -266,7 +266,7 @@ def test_line_headers_on_one_line(app, lab, practice, locale, headers):
     ("kind", "name"),
     [
         (DocumentKind.INVOICE, "Facture"),
-        (DocumentKind.TRY_IN_NOTE, "Bon d'essayage"),
+        (DocumentKind.TRY_IN_NOTE, "Bon d’essayage"),
         (DocumentKind.TRACEABILITY_CERTIFICATE, "Certificat de traçabilité"),
     ],
 )

@@ -80,9 +80,9 @@ def test_client_form_huge_group_is_422(client, auth, staff):
             "payment_terms_days": "30",
         },
     )
-    assert response.status_code == 400
-    assert "La demande n’a pas pu être traitée" in response.get_data(as_text=True)
-    assert not Client.select().where(Client.code == "T0002").exists()
+    assert response.status_code == 422
+    assert "Choisissez un groupe dans la liste." in response.get_data(as_text=True)
+    assert not Client.select().where(Client.code == "T0001").exists()
 
 
 def test_client_form_nul_name_is_400(client, auth, staff):

@@ -15,6 +15,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from app import MAX_DATABASE_ID
 from app.labels import CLIENT_KIND_LABELS
 from app.models import Client, ClientKind
 from app.services.directory import ALL_KINDS, MAX_CODE_LENGTH, ClientInput
@@ -72,7 +73,11 @@ def _group_id(value):
         return value.id
     if value in (None, "", "None"):
         return None
-    return int(value)
+    group_id = int(value)
+    if not 0 < group_id <= MAX_DATABASE_ID:
+        # The database driver would fail on an id beyond its integer column.
+        raise ValueError(f"group id out of range: {value}")
+    return group_id
 
 
 class ClientForm(FlaskForm):

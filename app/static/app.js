@@ -13,8 +13,8 @@
     area.replaceChildren(p);
   }
 
-  // The server's error fragment (partials/common/error.html) says what went
-  // wrong, e.g. an expired session; parsed as inert HTML, never run.
+  // The server's error fragment (partials/common/error.html) explains what
+  // went wrong, e.g. an expired session. It is parsed as inert HTML, never run.
   function serverMessage(xhr) {
     var type = xhr.getResponseHeader("Content-Type") || "";
     if (type.indexOf("text/html") !== 0 || !xhr.responseText) { return null; }
