@@ -10,6 +10,7 @@ from flask import Flask, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 from app.labels import CLIENT_KIND_LABELS, DOCUMENT_KIND_LABELS, PAYMENT_METHOD_LABELS
+from app.services.documents import carries_amount
 from app.web import url_with_args
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -66,6 +67,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.context_processor(lambda: {"current_locale": str(get_locale() or "fr")})
     app.jinja_env.globals.update(
+        carries_amount=carries_amount,
         static_url=static_url,
         url_with_args=url_with_args,
         HTMX_FILE=HTMX_FILE,

@@ -63,7 +63,6 @@ LIST_FIELDS = (
 )
 
 # Kinds whose documents carry no amount: the list shows « — » instead of a total.
-KINDS_WITHOUT_AMOUNT = frozenset({DocumentKind.TRY_IN_NOTE, DocumentKind.TRACEABILITY_CERTIFICATE})
 
 # The accessible name of each row's « PDF » link, one sentence per kind for its article.
 PDF_LINK_LABELS = {
@@ -82,7 +81,7 @@ PDF_LINK_LABELS = {
 @bp.context_processor
 def _document_table_helpers() -> dict:
     """Give the space's templates what the document table needs per row."""
-    return {"kinds_without_amount": KINDS_WITHOUT_AMOUNT, "pdf_link_label": pdf_link_label}
+    return {"pdf_link_label": pdf_link_label}
 
 
 def pdf_link_label(kind: str, number: str) -> str:

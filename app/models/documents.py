@@ -39,6 +39,10 @@ class DocumentKind:
     # group is the one invoiced.
     FINANCIAL = frozenset({PROFORMA, INVOICE, CREDIT_NOTE})
 
+    # Kinds usually issued without a price: a zero total there means "no
+    # amount", shown as a dash rather than « 0,00 € ».
+    WITHOUT_AMOUNT = frozenset({TRY_IN_NOTE, TRACEABILITY_CERTIFICATE})
+
     # Prefix of the document number, per kind.
     PREFIXES = {
         QUOTE: "DE",

@@ -10,7 +10,7 @@ from datetime import date
 from peewee import fn
 
 from app.models import Client, Document, DocumentKind, DocumentLine, PublicationEvent
-from app.services.documents import Settlement, invoice_settlement
+from app.services.documents import Settlement, carries_amount, invoice_settlement
 from app.services.publication import publication_history
 from app.web import Pagination
 
@@ -27,7 +27,6 @@ ROW_FIELDS = (
 
 
 # Kinds issued at no charge: a zero total there means « no amount », not « 0,00 € ».
-KINDS_WITHOUT_AMOUNT = frozenset({DocumentKind.TRY_IN_NOTE, DocumentKind.TRACEABILITY_CERTIFICATE})
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def _rows(lab_id: int):
 
 def _with_amount_flag(row: dict) -> dict:
     """Add `has_amount` to a list row: False for a no-charge kind with a zero total."""
-    row["has_amount"] = bool(row["total_excl_vat"]) or row["kind"] not in KINDS_WITHOUT_AMOUNT
+    row["has_amount"] = carries_amount(row["kind"], row["total_excl_vat"])
     return row
 
 

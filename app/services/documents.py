@@ -38,6 +38,15 @@ class LineInput:
     teeth: str | None = None
 
 
+def carries_amount(kind: str, total: Decimal) -> bool:
+    """Tell whether a document has an amount worth showing.
+
+    False only for a kind usually issued without a price (try-in note,
+    traceability certificate) whose total is zero.
+    """
+    return kind not in DocumentKind.WITHOUT_AMOUNT or total != 0
+
+
 def line_total(quantity: int, unit_price: Decimal) -> Decimal:
     """Return quantity x unit price rounded to the cent, half up."""
     return (Decimal(quantity) * Decimal(unit_price)).quantize(CENT, rounding=ROUND_HALF_UP)

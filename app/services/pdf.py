@@ -30,6 +30,7 @@ from reportlab.platypus import (
 
 from app.labels import DOCUMENT_KIND_LABELS
 from app.models import Client, Document, DocumentKind, DocumentLine, Lab
+from app.services.documents import carries_amount
 from app.services.visibility import SpaceView
 from app.templating import format_vat_rate, money, short_date
 
@@ -112,6 +113,7 @@ def render_document_pdf(document: Document, view: SpaceView | None = None) -> by
     copy, with every amount.
     """
     shows_amounts = view is None or view.shows_amounts
+    shows_amounts = shows_amounts and carries_amount(document.kind, document.total_incl_vat)
     lab = Lab.get_by_id(document.lab_id)
     client = Client.get_by_id(document.client_id)
     lines = list(
