@@ -1,10 +1,11 @@
 """Request helpers shared by the blueprints: page or partial, paging, lookups."""
 
+import io
 from dataclasses import dataclass
 from math import ceil
 from urllib.parse import urlencode
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, send_file
 from htmx_flask import make_response as htmx_make_response
 from peewee import DoesNotExist
 
@@ -96,3 +97,24 @@ def url_with_args(**changes) -> str:
             args[key] = value
     query = urlencode(args)
     return f"{request.path}?{query}" if query else request.path
+
+
+def pdf_attachment(content: bytes, filename: str):
+    """Return PDF bytes as a download that no cache keeps.
+
+    Werkzeug writes the name both as an ASCII fallback and as RFC 5987
+    `filename*`, so « Certificat de traçabilité » keeps its accents.
+    """
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+        conditional=False,
+        etag=False,
+    )
+    # A PDF contains a patient reference and amounts, so no cache may keep it.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.pop("Expires", None)
+    return response

@@ -5,11 +5,11 @@ Usage: .venv/bin/python bench/list_page.py [--duration 10] [--repeats 3] [--data
 
 Starts, side by side and with the same gunicorn settings, bench/hello.py and
 the app on each benchmark database (made by bench/generate.py), all bound to
-127.0.0.1 on free ports. Logs in as the benchmark lab's admin, checks that
-each measured URL returns 200 with a full page of documents, then runs wrk
-in rounds: in each round and for each database, hello world first, then
-each page, so every ratio compares two measures taken less than a minute
-apart. Prints the table, writes it as JSON under bench/results/, and stops
+127.0.0.1 on free ports. Logs in as the benchmark lab's admin and checks that
+each measured URL returns 200 with a full page of documents. Then runs wrk
+in rounds. Each round measures, for each database, hello world first and
+then each page, so every ratio compares two measures taken less than a
+minute apart. Prints the table, writes it as JSON under bench/results/, and stops
 every server it started, also on Ctrl-C or SIGTERM.
 """
 

@@ -5,12 +5,13 @@ Usage: .venv/bin/python bench/page_weight.py
 Works on a copy of the SQLite benchmark database (made by bench/generate.py)
 in a temporary folder, because publishing, withdrawing and the alert toggle
 write to the database. The copy is deleted at the end. Drives the app
-through Flask's test client with CSRF on, as a browser would: logs in as the
-benchmark lab's admin, fetches the document list and every stylesheet and
-script it links, publishes one document of the page, opens its withdrawal
-form and withdraws it; then logs in as a dentist and turns the alerts of
-one space off and on. Each body is compressed with gzip level 6, the level
-nginx and most servers use. HTTP headers are not counted.
+through Flask's test client with CSRF on, as a browser would. It logs in as
+the benchmark lab's admin and fetches the document list and every stylesheet
+and script it links. It publishes one document of the page, opens its
+withdrawal form and withdraws it. Then it logs in as a dentist and turns the
+alerts of one space off and on. Each body is compressed with gzip level 6,
+the level the app itself uses (COMPRESS_LEVEL in app/config.py). HTTP
+headers are not counted.
 """
 
 import gzip

@@ -102,8 +102,8 @@ class IsolatedClient(FlaskClient):
     """A test client whose every request gets a fresh app context, hence a fresh `g`.
 
     The `app` fixture keeps an app context open for the test's own service
-    calls; without this, requests would share its `g` (and Flask-Login's
-    cached user) from one request to the next.
+    calls. Without this client, requests would share its `g`, and so
+    Flask-Login's cached user, from one request to the next.
     """
 
     def open(self, *args, **kwargs):

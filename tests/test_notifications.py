@@ -302,7 +302,7 @@ def test_hidden_kind_not_announced_to_member(smtp_config, app, space):
     user = make_user("membre@example.test")
     grant_space(user, member)
     invoice = make_document(space["lab"], member, kind=DocumentKind.INVOICE, published=True)
-    # A row written by mistake for a space that never sees invoices.
+    # A row written by mistake for a space that never shows invoices.
     notification = Notification.create(
         kind=NotificationKind.PUBLICATION, user=user, lab=space["lab"], client=member
     )

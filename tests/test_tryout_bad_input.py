@@ -5,7 +5,7 @@ import pytest
 from app.models import Client, Document, User
 from tests.factories import grant_space, make_client, make_document, make_lab, make_staff, make_user
 
-# Larger than a 64-bit integer: the <int:> converter must reject it before SQLite sees it.
+# Larger than a 64-bit integer: the <int:> converter must reject it before it reaches SQLite.
 HUGE_ID = "99999999999999999999"
 HTMX = {"HX-Request": "true"}
 

@@ -5,7 +5,6 @@ unpublish. Without JavaScript the same buttons are plain forms that
 redirect back to the list with its filters.
 """
 
-import io
 import logging
 
 from flask import (
@@ -17,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -30,7 +28,13 @@ from app.forms.documents import DocumentFilterForm, UnpublishForm
 from app.services import document_list, publication
 from app.services.pdf import pdf_filename, render_document_pdf
 from app.services.publication import PublicationError
-from app.web import render_page_or_partial, safe_next, url_with_args, wants_partial
+from app.web import (
+    pdf_attachment,
+    render_page_or_partial,
+    safe_next,
+    url_with_args,
+    wants_partial,
+)
 
 log = logging.getLogger("labolien.lab_documents")
 
@@ -92,7 +96,7 @@ def pdf(document_id: int):
     # No space view: the lab's own copy, with amounts even for a group member.
     content = render_document_pdf(document)
 
-    return _pdf_attachment(content, pdf_filename(document))
+    return pdf_attachment(content, pdf_filename(document))
 
 
 @bp.get("/<int:document_id>/ligne")
@@ -257,25 +261,4 @@ def _next_url() -> str:
 def _vary(response):
     # The same URL returns a fragment or a redirect depending on HX-Request.
     response.vary.add("HX-Request")
-    return response
-
-
-def _pdf_attachment(content: bytes, filename: str):
-    """Return PDF bytes as a download that no cache keeps.
-
-    Werkzeug writes the name both as an ASCII fallback and as RFC 5987
-    `filename*`, so « Certificat de traçabilité » keeps its accents.
-    """
-    response = send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=filename,
-        max_age=0,
-        conditional=False,
-        etag=False,
-    )
-    # A PDF contains a patient reference and amounts.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers.pop("Expires", None)
     return response

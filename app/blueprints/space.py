@@ -4,7 +4,6 @@ Every query goes through the visibility service, from the space that
 `space_required` opened in `g.space`.
 """
 
-import io
 import logging
 
 from flask import (
@@ -15,7 +14,6 @@ from flask import (
     make_response,
     render_template,
     request,
-    send_file,
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,7 +39,7 @@ from app.services.visibility import (
     visible_documents,
     visible_kinds,
 )
-from app.web import Pagination, parse_page, render_page_or_partial
+from app.web import Pagination, parse_page, pdf_attachment, render_page_or_partial
 
 log = logging.getLogger("labolien.space")
 
@@ -137,20 +135,7 @@ def pdf(client_id: int, document_id: int):
     document = _visible_document_or_404(view, document_id)
 
     content = render_document_pdf(document, view)
-
-    response = send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=pdf_filename(document),
-        max_age=0,
-        conditional=False,
-        etag=False,
-    )
-    # A PDF contains a patient reference and amounts, so no cache may keep it.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers.pop("Expires", None)
-    return response
+    return pdf_attachment(content, pdf_filename(document))
 
 
 @bp.get("/<int:client_id>/publications/<int:notification_id>")

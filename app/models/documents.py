@@ -35,7 +35,7 @@ class DocumentKind:
         TRACEABILITY_CERTIFICATE,
     )
 
-    # Billing documents: a group member's space never sees them, since the
+    # Billing documents: a group member's space never shows them, since the
     # group is the one invoiced.
     FINANCIAL = frozenset({PROFORMA, INVOICE, CREDIT_NOTE})
 

@@ -87,9 +87,9 @@ def list_documents(
     whatever number the query string holds.
     """
     conditions = _conditions(lab_id, filters)
-    # TODO: this exact count reads every matching index entry, a third of the
-    # page's time at 100,000 documents (docs/benchmarks.md); cap it or keep
-    # per-lab counters to meet the list page's throughput budget.
+    # TODO: this exact count reads every matching index entry, which is a third
+    # of the page's time at 100,000 documents (docs/benchmarks.md). Cap it or
+    # keep per-lab counters to meet the list page's throughput budget.
     total = Document.select(fn.COUNT(Document.id)).where(*conditions).scalar()
     pagination = Pagination(page=1, per_page=per_page, total=total)
     pagination = Pagination(page=min(page, pagination.pages), per_page=per_page, total=total)

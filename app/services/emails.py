@@ -56,15 +56,15 @@ def build_message(
     """Build the e-mail of one outbox row, in the recipient's language.
 
     `notification` comes with its user, lab and client loaded; `documents`
-    are those of a publication that this space still sees published.
+    are those of a publication that this space still shows as published.
     Raises NothingToSend when the e-mail has lost its purpose.
     """
     user = notification.user
     if not user.is_active:
         raise NothingToSend("user deactivated")
 
-    # Replies go to the lab's contact address when it has one; the footer
-    # then invites them, and otherwise asks not to reply.
+    # Replies go to the lab's contact address when it has one, and the footer
+    # then invites them. Without one, the footer says not to reply.
     reply_to = (notification.lab.email if notification.lab else None) or None
     with force_locale(_locale_of(user)):
         content = BUILDERS[notification.kind](notification, documents or [])

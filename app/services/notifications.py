@@ -4,8 +4,8 @@ A row goes pending -> sending (claimed) -> sent, or back to pending with
 `last_error` after a failed attempt, or failed after MAX_ATTEMPTS, or
 cancelled when its e-mail has nothing left to announce. Claims are atomic
 UPDATEs, so two workers given the same ids send each e-mail once. A worker
-that dies between the send and the `sent` mark leaves its row in `sending`;
-after STALE_AFTER the sweep sends it again, so such a crash can send one
+that dies between the send and the `sent` mark leaves its row in `sending`.
+After STALE_AFTER the sweep sends it again, so such a crash can send one
 e-mail twice but never loses it.
 """
 
@@ -325,7 +325,7 @@ def _load_notifications(ids: list[int]) -> list[Notification]:
 def _announced_documents(
     notifications: list[Notification],
 ) -> dict[int, list[emails.AnnouncedDocument]]:
-    """Return, per publication row, its documents that its space still sees published.
+    """Return, per publication row, its documents that its space still shows as published.
 
     The visibility service decides, one query per space: documents
     unpublished since, or of a kind the space never sees, are dropped.

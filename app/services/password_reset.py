@@ -14,7 +14,7 @@ def request_password_reset(email: str) -> int | None:
     """Write a PASSWORD_RESET e-mail for the active user with this address.
 
     Returns the outbox row's id, or None when no active user has the
-    address; the caller answers the same way in both cases.
+    address. The caller responds the same way in both cases.
     """
     user = User.get_or_none(User.email == normalize_email(email))
     if user is None or not user.is_active:

@@ -12,7 +12,7 @@ log = logging.getLogger("labolien.ratelimit")
 
 
 def _keys(email: str, ip: str) -> tuple[str, str]:
-    # Hashed so that Redis holds no address in clear.
+    # Hashed so that Redis stores no address in clear.
     digest = hashlib.sha256(email.encode()).hexdigest()[:24]
     return f"login-fail:email:{digest}", f"login-fail:ip:{ip}"
 

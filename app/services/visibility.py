@@ -130,9 +130,9 @@ def find_visible_document(view: SpaceView, document_id: int) -> Document | None:
 
 
 def is_withdrawn_document(view: SpaceView, document_id: int) -> bool:
-    """Tell whether a document this space could see exists but is unpublished.
+    """Tell whether a document this space would show exists but is unpublished.
 
-    Used to answer « document retiré » instead of a bare 404 to an old link.
+    An old link then gets the « document retiré » page instead of a bare 404.
     """
     query = Document.select(Document.id).where(
         Document.id == document_id,
@@ -147,10 +147,10 @@ def is_withdrawn_document(view: SpaceView, document_id: int) -> bool:
 
 
 def spaces_seeing(document: Document) -> list[Client]:
-    """Return the client spaces that see a document once it is published.
+    """Return the client spaces that show a document once it is published.
 
     The document's own client, and its group when the client is a member;
-    a member's space is dropped for the billing kinds it never sees.
+    a member's space is dropped for the billing kinds it never shows.
     """
     client = document.client
     spaces = []
@@ -179,7 +179,7 @@ def find_notification(view: SpaceView, user_id: int, notification_id: int) -> No
 
 
 def notification_documents(view: SpaceView, notification_id: int, *fields):
-    """Return the query of the documents a notification announced that this space sees now.
+    """Return the query of the documents a notification announced that this space shows now.
 
     The caller checks first, with `find_notification`, that the notification
     is the user's own and belongs to this space.
